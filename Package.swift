@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point toward CallPulseCore only (STYLE.md): Core is the DSP and the
+// metrics, with the standard library alone, so live capture and file reading feed it alike.
+let package = Package(
+    name: "callpulse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "callpulse", targets: ["callpulse"]),
+        .executable(name: "callpulse-bench", targets: ["callpulse-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // Core uses RealModule for log10/exp/cos (libm) instead of importing a platform module.
+        .target(
+            name: "CallPulseCore",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
+        .target(name: "CallPulseAudio", dependencies: ["CallPulseCore"]),
+        .target(name: "CallPulseRender", dependencies: ["CallPulseCore"]),
+        .executableTarget(
+            name: "callpulse",
+            dependencies: [
+                "CallPulseCore", "CallPulseAudio", "CallPulseRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
+        .testTarget(name: "CallPulseCoreTests", dependencies: ["CallPulseCore"]),
+        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore"]),
+        .testTarget(name: "CallPulseRenderTests", dependencies: ["CallPulseRender", "CallPulseCore"]),
+        .testTarget(
+            name: "CallPulseCLITests",
+            // Depends on the executable so that `swift test` builds the binary it runs.
+            dependencies: ["callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender"]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+print("callpulse-bench: not yet")
