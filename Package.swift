@@ -31,7 +31,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
-        .testTarget(name: "CallPulseCoreTests", dependencies: ["CallPulseCore"]),
+        .testTarget(
+            name: "CallPulseCoreTests",
+            dependencies: ["CallPulseCore", .product(name: "RealModule", package: "swift-numerics")]
+        ),
         .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore"]),
         .testTarget(name: "CallPulseRenderTests", dependencies: ["CallPulseRender", "CallPulseCore"]),
         .testTarget(

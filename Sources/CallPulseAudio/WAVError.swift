@@ -36,6 +36,12 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
     case writeFailed(path: String, reason: String)
     /// The writer was asked for a format it does not write.
     case unsupportedOutputFormat(path: String, format: WAVFormat)
+    /// The file has a valid header but not one audio sample.
+    case noAudio(path: String)
+    /// The channel count does not fit the requested layout (`--layout`, two-file mode).
+    case layoutMismatch(path: String, channels: Int, layout: String)
+    /// Two files of one call have different sample rates.
+    case rateMismatch(path: String, sampleRateHz: Int, otherPath: String, otherSampleRateHz: Int)
 
     public var description: String {
         switch self {
@@ -73,6 +79,13 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot create the file (\(reason)); check the folder exists and is writable."
         case let .writeFailed(path, reason):
             return "\(path): writing the file failed (\(reason)); check the free disk space."
+        case let .noAudio(path):
+            return "\(path): the file holds no audio samples (its data chunk is empty); nothing to analyse."
+        case let .layoutMismatch(path, channels, layout):
+            let what = channels == 1 ? "1 channel" : "\(channels) channels"
+            return "\(path): has \(what), which does not fit layout \(layout); use --layout \(channels == 1 ? "agent or mixed" : "agent,customer or customer,agent")."
+        case let .rateMismatch(path, sampleRateHz, otherPath, otherSampleRateHz):
+            return "\(path): its sample rate (\(sampleRateHz) Hz) differs from \(otherPath) (\(otherSampleRateHz) Hz); resample one with `sox \(shellQuoted(path)) -r \(otherSampleRateHz) out.wav`."
         case let .unsupportedOutputFormat(path, format):
             return "\(path): cannot write \(format.encoding.rawValue) audio with \(format.channelCount) channels at \(format.sampleRateHz) Hz (only pcm16 or float32, 1 channel or more, a positive rate)."
         }

@@ -264,6 +264,10 @@ extension WAVError {
         case .cannotCreate(_, let reason): .cannotCreate(path: newPath, reason: reason)
         case .writeFailed(_, let reason): .writeFailed(path: newPath, reason: reason)
         case .unsupportedOutputFormat(_, let format): .unsupportedOutputFormat(path: newPath, format: format)
+        case .noAudio: .noAudio(path: newPath)
+        case .layoutMismatch(_, let channels, let layout): .layoutMismatch(path: newPath, channels: channels, layout: layout)
+        case .rateMismatch(_, let rate, let other, let otherRate):
+            .rateMismatch(path: newPath, sampleRateHz: rate, otherPath: other, otherSampleRateHz: otherRate)
         }
     }
 }

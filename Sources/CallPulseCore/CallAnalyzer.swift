@@ -1,0 +1,251 @@
+/// Settings of the frame pipeline.
+public struct AnalyzerConfig: Sendable, Equatable {
+    public var voiceActivity = VoiceActivityDetector.Config()
+    public var segmentation = SegmentationConfig()
+    /// A target frame is the other party's leak unless its power above the floor exceeds
+    /// the predicted leak by this much, dB. Real echo is dispersive and, with clipping,
+    /// nonlinear (DSP-NOTES): 8 dB absorbed it on the leak-laden Samples calls.
+    public var leakMarginDb = 8.0
+
+    public init() {}
+}
+
+/// What the frame pipeline found in a session: segments and levels, before the
+/// conversation figures are derived from them.
+public struct CallAnalysis: Equatable, Sendable {
+    public var layout: ChannelLayout
+    public var sampleRateHz: Int
+    /// Samples per channel.
+    public var sampleCount: Int
+    /// Every speech segment, in time order (by start, then party).
+    public var segments: [Segment]
+    /// Per party, in channel order.
+    public var levels: [ChannelLevels]
+
+    public var durationS: Double { roundedToHundredths(Double(sampleCount) / Double(sampleRateHz)) }
+}
+
+/// The streaming frame pipeline of one session: interleaved samples in, speech segments
+/// and levels out. Live capture and file reading feed the same `process`, so both give
+/// the same figures for the same audio.
+///
+/// Per 10 ms frame and channel: features → noise floor → (two channels) leakage test
+/// against the other channel → voice decision → segmenter; levels are counted once a
+/// frame's speech decision can no longer change.
+public struct CallAnalyzer: Sendable {
+    /// A frame's level is booked this many frames after it arrived, when the voice
+    /// decision (look-back) and the segmenter (bridging, burst dropping) can no longer
+    /// change it: 640 ms, comfortably more than their 40 + 200 + 100 ms.
+    static let levelSettleFrames = 64
+
+    private struct PendingLevel {
+        var rawPower = 0.0
+        var clippedSamples = 0
+        var sampleCount = 0
+    }
+
+    private struct Channel {
+        var extractor: FrameFeatureExtractor
+        /// Floor of the pre-emphasised level: judges voices over hum and rumble.
+        var floor = NoiseFloorTracker()
+        /// Floor of the raw level: judges voices over hiss, where pre-emphasis would
+        /// lift the noise above the voice's low-frequency energy.
+        var rawFloor = NoiseFloorTracker()
+        var detector: VoiceActivityDetector
+        var segmenter: SpeechSegmenter
+        var meter: LevelMeter
+        /// Models the other channel's voice leaking into this one (two-channel layouts).
+        var leak = LeakageModel()
+        var frame: [Float]
+        var pendingLevels: [PendingLevel]
+        /// Frames given a final decision by the detector (fed to the segmenter).
+        var decidedFrames = 0
+        /// Segments of this channel, in order.
+        var segments: [Segment] = []
+        /// First of this channel's segments that may still contain unbooked frames.
+        var levelCursor = 0
+        // Per-frame working values.
+        var features = FrameFeatures(rawPower: 0, emphasisPower: 0, predictionResidual: 1, clippedSamples: 0, sampleCount: 0)
+        var floorPower = 0.0
+        var excessPower = 0.0
+        var levelDb = 0.0
+        var snrDb = 0.0
+    }
+
+    public let layout: ChannelLayout
+    public let sampleRateHz: Int
+    public let config: AnalyzerConfig
+    private var channels: [Channel]
+    private var filled = 0
+    private var frameIndex = 0
+    private var currentFrameLength: Int
+    private var sampleCount = 0
+
+    public init(sampleRateHz: Int, layout: ChannelLayout, config: AnalyzerConfig = AnalyzerConfig()) {
+        precondition(sampleRateHz >= 1000, "sample rate too low for 10 ms frames")
+        self.sampleRateHz = sampleRateHz
+        self.layout = layout
+        self.config = config
+        let maxFrameLength = sampleRateHz / FrameClock.framesPerSecond + 1
+        channels = layout.parties.map { party in
+            Channel(
+                extractor: FrameFeatureExtractor(sampleRateHz: sampleRateHz),
+                detector: VoiceActivityDetector(config: config.voiceActivity),
+                segmenter: SpeechSegmenter(config: config.segmentation, party: party),
+                meter: LevelMeter(party: party),
+                frame: [Float](repeating: 0, count: maxFrameLength),
+                pendingLevels: [PendingLevel](repeating: PendingLevel(), count: Self.levelSettleFrames)
+            )
+        }
+        currentFrameLength = FrameClock.firstSample(ofFrame: 1, sampleRateHz: sampleRateHz)
+    }
+
+    public var channelCount: Int { channels.count }
+    /// Frames analysed so far.
+    public var framesProcessed: Int { frameIndex }
+
+    /// Feeds interleaved samples (`channelCount` per sample frame, full scale 1.0), in any
+    /// amount: partial frames are kept for the next call.
+    public mutating func process(interleaved samples: UnsafeBufferPointer<Float>) {
+        let channelCount = channels.count
+        precondition(samples.count % channelCount == 0, "interleaved samples must hold whole sample frames")
+        let total = samples.count / channelCount
+        var consumed = 0
+        while consumed < total {
+            let take = min(currentFrameLength - filled, total - consumed)
+            for c in 0..<channelCount {
+                channels[c].frame.withUnsafeMutableBufferPointer { frame in
+                    var source = consumed * channelCount + c
+                    for k in filled..<(filled + take) {
+                        frame[k] = samples[source]
+                        source += channelCount
+                    }
+                }
+            }
+            filled += take
+            consumed += take
+            sampleCount += take
+            if filled == currentFrameLength {
+                analyzeFrame(length: filled)
+                filled = 0
+                frameIndex += 1
+                currentFrameLength = FrameClock.firstSample(ofFrame: frameIndex + 1, sampleRateHz: sampleRateHz)
+                    - FrameClock.firstSample(ofFrame: frameIndex, sampleRateHz: sampleRateHz)
+            }
+        }
+    }
+
+    /// Ends the stream: analyses a last partial frame, flushes every pending decision and
+    /// returns what the session contains.
+    public mutating func finish() -> CallAnalysis {
+        if filled > 0 {
+            analyzeFrame(length: filled)
+            filled = 0
+            frameIndex += 1
+        }
+        for c in channels.indices {
+            for decision in channels[c].detector.flush() {
+                feedSegmenter(channel: c, isSpeech: decision)
+            }
+            if let segment = channels[c].segmenter.finish() {
+                channels[c].segments.append(segment)
+            }
+            let firstUnbooked = max(0, frameIndex - Self.levelSettleFrames)
+            for frame in firstUnbooked..<frameIndex {
+                bookLevel(channel: c, frame: frame, final: true)
+            }
+        }
+        return CallAnalysis(
+            layout: layout, sampleRateHz: sampleRateHz, sampleCount: sampleCount,
+            segments: segmentsSoFar, levels: channels.map { $0.meter.levels }
+        )
+    }
+
+    /// Segments settled so far, in time order: what a live view can show.
+    public var segmentsSoFar: [Segment] {
+        channels.flatMap(\.segments).sorted { ($0.startFrame, $0.party) < ($1.startFrame, $1.party) }
+    }
+
+    // MARK: - Per frame
+
+    private mutating func analyzeFrame(length: Int) {
+        for c in channels.indices {
+            channels[c].frame.withUnsafeBufferPointer { frame in
+                let slice = UnsafeBufferPointer(rebasing: frame[0..<length])
+                channels[c].features = channels[c].extractor.process(frame: slice)
+            }
+            let emphasisDb = decibels(power: channels[c].features.emphasisPower)
+            let floorDb = channels[c].floor.update(powerDb: emphasisDb)
+            channels[c].floorPower = power(decibels: floorDb)
+            channels[c].excessPower = max(0, channels[c].features.emphasisPower - channels[c].floorPower)
+            channels[c].levelDb = emphasisDb
+            let rawDb = decibels(power: channels[c].features.rawPower)
+            let rawFloorDb = channels[c].rawFloor.update(powerDb: rawDb)
+            // Two bands, as it were: the voice stands out in whichever is cleaner.
+            channels[c].snrDb = max(emphasisDb - floorDb, rawDb - rawFloorDb)
+        }
+        var explained = (false, false)
+        if channels.count == 2 {
+            explained.0 = leakExplains(target: 0, source: 1)
+            explained.1 = leakExplains(target: 1, source: 0)
+        }
+        for c in channels.indices {
+            let observation = VoiceActivityDetector.Observation(
+                levelDb: channels[c].levelDb,
+                snrDb: channels[c].snrDb,
+                explainedByLeak: c == 0 ? explained.0 : explained.1,
+                predictionResidual: channels[c].features.predictionResidual
+            )
+            if let decision = channels[c].detector.process(observation) {
+                feedSegmenter(channel: c, isSpeech: decision)
+            }
+            let slot = frameIndex % Self.levelSettleFrames
+            if frameIndex >= Self.levelSettleFrames {
+                bookLevel(channel: c, frame: frameIndex - Self.levelSettleFrames, final: false)
+            }
+            channels[c].pendingLevels[slot] = PendingLevel(
+                rawPower: channels[c].features.rawPower,
+                clippedSamples: channels[c].features.clippedSamples,
+                sampleCount: channels[c].features.sampleCount
+            )
+        }
+    }
+
+    /// Updates the leak model of `target` with this frame and says whether the leak
+    /// explains the target's power.
+    private mutating func leakExplains(target: Int, source: Int) -> Bool {
+        let sourceExcess = channels[source].excessPower
+        let sourceFloor = channels[source].floorPower
+        let targetExcess = channels[target].excessPower
+        let peak = channels[target].leak.push(sourceExcessPower: sourceExcess)
+        let predicted = channels[target].leak.predictedLeak(sourcePeakPower: peak)
+        let explained = targetExcess < predicted * power(decibels: config.leakMarginDb)
+        channels[target].leak.observe(sourcePeakPower: peak, sourceFloorPower: sourceFloor, targetExcessPower: targetExcess)
+        return explained
+    }
+
+    private mutating func feedSegmenter(channel c: Int, isSpeech: Bool) {
+        if let segment = channels[c].segmenter.process(isSpeech: isSpeech) {
+            channels[c].segments.append(segment)
+        }
+        channels[c].decidedFrames += 1
+    }
+
+    /// Books the level of `frame`, whose speech decision is final: it lies in a settled
+    /// segment, or (unless the stream has ended) inside the segment still open.
+    private mutating func bookLevel(channel c: Int, frame: Int, final: Bool) {
+        let pending = channels[c].pendingLevels[frame % Self.levelSettleFrames]
+        var cursor = channels[c].levelCursor
+        let segments = channels[c].segments
+        while cursor < segments.count && segments[cursor].endFrame <= frame { cursor += 1 }
+        channels[c].levelCursor = cursor
+        var isSpeech = cursor < segments.count && segments[cursor].contains(frame: frame)
+        if !isSpeech && !final, let openStart = channels[c].segmenter.openSegmentStart, frame >= openStart {
+            isSpeech = true
+        }
+        channels[c].meter.add(
+            rawPower: pending.rawPower, clippedSamples: pending.clippedSamples,
+            sampleCount: pending.sampleCount, isSpeech: isSpeech
+        )
+    }
+}
