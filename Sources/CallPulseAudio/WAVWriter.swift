@@ -149,18 +149,14 @@ public struct WAVWriter: ~Copyable {
         sample >= -1 ? (sample <= 1 ? sample : 1) : (sample < -1 ? -1 : 0)
     }
 
-    /// Writes the buffered bytes and the pad byte, then patches the header's sizes. Not
+    /// Writes the buffered bytes, then patches the header's sizes. Not
     /// mutating, so that `deinit` can call it too.
     private func finishWithoutClosing() throws(WAVError) {
         try Self.writeAll(fd: fd, buffer, count: bufferedBytes, path: path)
+        // pcm16 and float32 data is always an even number of bytes: no RIFF pad byte.
         let dataSize = dataBytesWritten
-        if dataSize & 1 == 1 {
-            // RIFF pads odd chunks to an even size.
-            var pad: UInt8 = 0
-            try Self.writeAll(fd: fd, &pad, count: 1, path: path)
-        }
         // Sizes beyond 32 bits cannot be written: 0xFFFFFFFF tells readers "to the end".
-        let riffSize = dataSizeOffset + 4 - 8 + dataSize + (dataSize & 1)
+        let riffSize = dataSizeOffset + 4 - 8 + dataSize
         try patch(UInt32(exactly: dataSize) ?? 0xFFFF_FFFF, at: dataSizeOffset)
         try patch(UInt32(exactly: riffSize) ?? 0xFFFF_FFFF, at: 4)
         if let factFrameCountOffset {
