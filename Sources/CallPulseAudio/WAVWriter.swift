@@ -14,7 +14,8 @@ import Darwin
 /// take as "read to the end of the file", so a writer that is never finished (a crash, a
 /// killed process) still leaves a readable recording; `finish()` patches the sizes.
 /// A writer dropped without `finish()` flushes and patches on a best-effort basis.
-public struct WAVWriter: ~Copyable {
+/// Sendable: non-copyable, it is the only owner of its descriptor and buffer.
+public struct WAVWriter: ~Copyable, @unchecked Sendable {
     /// Bytes buffered before one `write()` system call.
     private static let bufferCapacityBytes = 256 * 1024
 
@@ -170,7 +171,10 @@ public struct WAVWriter: ~Copyable {
         let written = withUnsafeBytes(of: &little) { bytes in
             pwrite(fd, bytes.baseAddress, 4, off_t(offset))
         }
-        if written != 4 { throw WAVError.writeFailed(path: path, reason: systemErrorText(errno)) }
+        // A pipe cannot be patched: its sizes stay 0, which readers take as "to the end".
+        if written != 4 && errno != ESPIPE {
+            throw WAVError.writeFailed(path: path, reason: systemErrorText(errno))
+        }
     }
 
     private mutating func flush() throws(WAVError) {
