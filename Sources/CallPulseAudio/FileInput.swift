@@ -8,8 +8,9 @@ import Darwin
 
 /// A file descriptor with one reused read buffer: the only place the reader touches the
 /// system. Owns both; `deinit` closes the descriptor and frees the buffer, including when
-/// `WAVReader.init` throws halfway.
-struct FileInput: ~Copyable {
+/// `WAVReader.init` throws halfway. Sendable: being non-copyable, it is the only owner of
+/// its descriptor and buffer, so moving it to another task shares nothing.
+struct FileInput: ~Copyable, @unchecked Sendable {
     /// Size of the reused read buffer, in bytes. 256 KiB: large enough that one `read()`
     /// system call feeds about 0.1 M samples, small enough to stay in L2 cache.
     static let bufferCapacityBytes = 256 * 1024

@@ -8,7 +8,7 @@
 /// the end of the file reads what is there; a trailing partial frame is dropped.
 /// Every size from the file goes through checked or wrapping arithmetic: no byte
 /// sequence makes the reader trap.
-public struct WAVReader: ~Copyable {
+public struct WAVReader: ~Copyable, Sendable {
     public let path: String
     public let format: WAVFormat
     /// Frames the data chunk declares (clamped to the file's size), or nil when the size is

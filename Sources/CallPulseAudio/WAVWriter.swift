@@ -14,7 +14,8 @@ import Darwin
 /// take as "read to the end of the file", so a writer that is never finished (a crash, a
 /// killed process) still leaves a readable recording; `finish()` patches the sizes.
 /// A writer dropped without `finish()` flushes and patches on a best-effort basis.
-public struct WAVWriter: ~Copyable {
+/// Sendable: non-copyable, it is the only owner of its descriptor and buffer.
+public struct WAVWriter: ~Copyable, @unchecked Sendable {
     /// Bytes buffered before one `write()` system call.
     private static let bufferCapacityBytes = 256 * 1024
 
@@ -149,18 +150,14 @@ public struct WAVWriter: ~Copyable {
         sample >= -1 ? (sample <= 1 ? sample : 1) : (sample < -1 ? -1 : 0)
     }
 
-    /// Writes the buffered bytes and the pad byte, then patches the header's sizes. Not
+    /// Writes the buffered bytes, then patches the header's sizes. Not
     /// mutating, so that `deinit` can call it too.
     private func finishWithoutClosing() throws(WAVError) {
         try Self.writeAll(fd: fd, buffer, count: bufferedBytes, path: path)
+        // pcm16 and float32 data is always an even number of bytes: no RIFF pad byte.
         let dataSize = dataBytesWritten
-        if dataSize & 1 == 1 {
-            // RIFF pads odd chunks to an even size.
-            var pad: UInt8 = 0
-            try Self.writeAll(fd: fd, &pad, count: 1, path: path)
-        }
         // Sizes beyond 32 bits cannot be written: 0xFFFFFFFF tells readers "to the end".
-        let riffSize = dataSizeOffset + 4 - 8 + dataSize + (dataSize & 1)
+        let riffSize = dataSizeOffset + 4 - 8 + dataSize
         try patch(UInt32(exactly: dataSize) ?? 0xFFFF_FFFF, at: dataSizeOffset)
         try patch(UInt32(exactly: riffSize) ?? 0xFFFF_FFFF, at: 4)
         if let factFrameCountOffset {
@@ -174,7 +171,10 @@ public struct WAVWriter: ~Copyable {
         let written = withUnsafeBytes(of: &little) { bytes in
             pwrite(fd, bytes.baseAddress, 4, off_t(offset))
         }
-        if written != 4 { throw WAVError.writeFailed(path: path, reason: systemErrorText(errno)) }
+        // A pipe cannot be patched: its sizes stay 0, which readers take as "to the end".
+        if written != 4 && errno != ESPIPE {
+            throw WAVError.writeFailed(path: path, reason: systemErrorText(errno))
+        }
     }
 
     private mutating func flush() throws(WAVError) {
