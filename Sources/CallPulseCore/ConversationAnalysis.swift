@@ -245,6 +245,9 @@ private struct TwoPartyCall {
 
     let agent: [Labelled]
     let customer: [Labelled]
+    /// The same segments without labels, for the binary searches.
+    let agentSegments: [Segment]
+    let customerSegments: [Segment]
     let windowStartFrame: Int
     let limits: ConversationAnalysis.FrameLimits
 
@@ -261,9 +264,12 @@ private struct TwoPartyCall {
         }
         self.agent = label(agent, against: customer)
         self.customer = label(customer, against: agent)
+        self.agentSegments = agent
+        self.customerSegments = customer
     }
 
     func track(_ party: Party) -> [Labelled] { party == .agent ? agent : customer }
+    func segments(_ party: Party) -> [Segment] { party == .agent ? agentSegments : customerSegments }
 
     func figures(speech: [Range<Int>], windowFrames: Int, silenceS: Double) -> ConversationFigures {
         let agentFrames = agent.reduce(0) { $0 + $1.segment.lengthFrames }
@@ -347,7 +353,7 @@ private struct TwoPartyCall {
     func lastSpeaker(silenceStartFrame frame: Int) -> Party {
         let candidates = [Party.agent, .customer].compactMap { party -> (Party, Labelled)? in
             let own = track(party)
-            guard let index = ConversationAnalysis.index(containing: frame - 1, in: own.map(\.segment)),
+            guard let index = ConversationAnalysis.index(containing: frame - 1, in: segments(party)),
                   own[index].segment.endFrame == frame else { return nil }
             return (party, own[index])
         }
@@ -360,7 +366,7 @@ private struct TwoPartyCall {
     func nextSpeaker(silenceEndFrame frame: Int) -> Party {
         let candidates = [Party.agent, .customer].compactMap { party -> (Party, Labelled)? in
             let own = track(party)
-            guard let index = ConversationAnalysis.index(containing: frame, in: own.map(\.segment)),
+            guard let index = ConversationAnalysis.index(containing: frame, in: segments(party)),
                   own[index].segment.startFrame == frame else { return nil }
             return (party, own[index])
         }
@@ -374,8 +380,8 @@ private struct TwoPartyCall {
         var result: [Interruption] = []
         for party in [Party.agent, .customer] {
             let other = track(party.other)
-            let otherSegments = other.map(\.segment)
-            let ownSegments = track(party).map(\.segment)
+            let otherSegments = segments(party.other)
+            let ownSegments = segments(party)
             for labelled in track(party) where !labelled.isBackchannel {
                 let b = labelled.segment
                 guard let index = ConversationAnalysis.index(containing: b.startFrame, in: otherSegments),
