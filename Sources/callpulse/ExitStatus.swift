@@ -1,0 +1,20 @@
+import Foundation
+
+/// Exit statuses of SPEC "Errors".
+enum ExitStatus: Int32 {
+    case success = 0
+    case usage = 2
+    case badInput = 3
+    case device = 4
+    case store = 5
+}
+
+/// Thrown once the failure has been reported; carries the exit status.
+struct CommandFailure: Error {
+    var status: ExitStatus
+}
+
+/// Prints `callpulse: error: MESSAGE` on standard error: the one line SPEC asks for.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("callpulse: error: \(message)\n".utf8))
+}
