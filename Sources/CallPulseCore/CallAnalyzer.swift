@@ -80,6 +80,8 @@ public struct CallAnalyzer: Sendable {
     private var frameIndex = 0
     private var currentFrameLength: Int
     private var sampleCount = 0
+    /// `config.leakMarginDb` as a power ratio.
+    private let leakMarginFactor: Double
 
     public init(sampleRateHz: Int, layout: ChannelLayout, config: AnalyzerConfig = AnalyzerConfig()) {
         precondition(sampleRateHz >= 1000, "sample rate too low for 10 ms frames")
@@ -98,6 +100,7 @@ public struct CallAnalyzer: Sendable {
             )
         }
         currentFrameLength = FrameClock.firstSample(ofFrame: 1, sampleRateHz: sampleRateHz)
+        leakMarginFactor = power(decibels: config.leakMarginDb)
     }
 
     public var channelCount: Int { channels.count }
@@ -175,12 +178,12 @@ public struct CallAnalyzer: Sendable {
                 channels[c].features = channels[c].extractor.process(frame: slice)
             }
             let emphasisDb = decibels(power: channels[c].features.emphasisPower)
-            let floorDb = channels[c].floor.update(powerDb: emphasisDb)
-            channels[c].floorPower = power(decibels: floorDb)
+            let floorDb = channels[c].floor.update(power: channels[c].features.emphasisPower, powerDb: emphasisDb)
+            channels[c].floorPower = channels[c].floor.floorPower
             channels[c].excessPower = max(0, channels[c].features.emphasisPower - channels[c].floorPower)
             channels[c].levelDb = emphasisDb
             let rawDb = decibels(power: channels[c].features.rawPower)
-            let rawFloorDb = channels[c].rawFloor.update(powerDb: rawDb)
+            let rawFloorDb = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDb)
             // Two bands, as it were: the voice stands out in whichever is cleaner.
             channels[c].snrDb = max(emphasisDb - floorDb, rawDb - rawFloorDb)
         }
@@ -219,7 +222,7 @@ public struct CallAnalyzer: Sendable {
         let targetExcess = channels[target].excessPower
         let peak = channels[target].leak.push(sourceExcessPower: sourceExcess)
         let predicted = channels[target].leak.predictedLeak(sourcePeakPower: peak)
-        let explained = targetExcess < predicted * power(decibels: config.leakMarginDb)
+        let explained = targetExcess < predicted * leakMarginFactor
         channels[target].leak.observe(sourcePeakPower: peak, sourceFloorPower: sourceFloor, targetExcessPower: targetExcess)
         return explained
     }

@@ -66,25 +66,64 @@ public struct FrameFeatureExtractor: Sendable {
             emphasised.append(contentsOf: repeatElement(0, count: history + count - emphasised.count))
         }
         let a = Self.emphasisCoefficient
-        let limit = Self.clipThreshold
         var rawEnergy: Float = 0
         var clipped = 0
         var y0: Float = 0, y1: Float = 0, y2: Float = 0
         var covariance = (0.0, 0.0, 0.0)
+        guard count > 0, let samples = frame.baseAddress else {
+            return FrameFeatures(rawPower: 0, emphasisPower: 0, predictionResidual: 1, clippedSamples: 0, sampleCount: 0)
+        }
         rawTail.withUnsafeMutableBufferPointer { tail in
             emphasised.withUnsafeMutableBufferPointer { y in
-                for n in 0..<count {
-                    let x = frame[n]
-                    let delayed = n >= stride ? frame[n - stride] : tail[n]
-                    y[history + n] = x - a * delayed
-                    rawEnergy += x * x
-                    if abs(x) >= limit { clipped += 1 }
+                // Eight lanes at a time (STYLE: the per-sample loops are the product's cost).
+                let raw = UnsafeRawPointer(samples)
+                let emphasisOut = UnsafeMutableRawPointer(y.baseAddress!)
+                let emphasis = UnsafeRawPointer(emphasisOut)
+                let laneBytes = MemoryLayout<Float>.stride
+                // Pre-emphasis; the first L samples reach back into the previous frame.
+                for n in 0..<min(stride, count) { y[history + n] = frame[n] - a * tail[n] }
+                var m = stride
+                while m + 8 <= count {
+                    let x = raw.loadUnaligned(fromByteOffset: m * laneBytes, as: SIMD8<Float>.self)
+                    let delayed = raw.loadUnaligned(fromByteOffset: (m - stride) * laneBytes, as: SIMD8<Float>.self)
+                    emphasisOut.storeBytes(of: x - a * delayed, toByteOffset: (history + m) * laneBytes, as: SIMD8<Float>.self)
+                    m += 8
                 }
-                for n in history..<(history + count) {
-                    let value = y[n]
+                while m < count {
+                    y[history + m] = frame[m] - a * frame[m - stride]
+                    m += 1
+                }
+                var energy = SIMD8<Float>.zero
+                var lag0 = SIMD8<Float>.zero, lag1 = SIMD8<Float>.zero, lag2 = SIMD8<Float>.zero
+                var n = 0
+                while n + 8 <= count {
+                    let x = raw.loadUnaligned(fromByteOffset: n * laneBytes, as: SIMD8<Float>.self)
+                    energy += x * x
+                    let current = emphasis.loadUnaligned(fromByteOffset: (history + n) * laneBytes, as: SIMD8<Float>.self)
+                    let back1 = emphasis.loadUnaligned(fromByteOffset: (history + n - stride) * laneBytes, as: SIMD8<Float>.self)
+                    let back2 = emphasis.loadUnaligned(fromByteOffset: n * laneBytes, as: SIMD8<Float>.self)
+                    lag0 += current * current
+                    lag1 += current * back1
+                    lag2 += current * back2
+                    n += 8
+                }
+                rawEnergy = energy.sum()
+                y0 = lag0.sum()
+                y1 = lag1.sum()
+                y2 = lag2.sum()
+                while n < count {
+                    let x = frame[n]
+                    rawEnergy += x * x
+                    let value = y[history + n]
                     y0 += value * value
-                    y1 += value * y[n - stride]
-                    y2 += value * y[n - 2 * stride]
+                    y1 += value * y[history + n - stride]
+                    y2 += value * y[n]
+                    n += 1
+                }
+                // One clipped sample alone puts at least 0.999² into the frame's energy, so
+                // quieter frames need no search.
+                if rawEnergy >= Self.clipThreshold * Self.clipThreshold {
+                    for n in 0..<count where abs(frame[n]) >= Self.clipThreshold { clipped += 1 }
                 }
                 // Covariance-method edge terms: the lagged sums Σ y[n-L]², Σ y[n-2L]² and
                 // Σ y[n-L]·y[n-2L] differ from the frame's own sums only at the edges.

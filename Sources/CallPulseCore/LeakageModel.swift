@@ -37,6 +37,10 @@ public struct LeakageModel: Sendable {
 
     /// Current leak gain estimate, dB (target power re source power).
     public private(set) var gainDb = LeakageModel.initialGainDb
+    /// `gainDb` as a power ratio, kept in step with it.
+    private var gain = power(decibels: LeakageModel.initialGainDb)
+    /// `sourceActiveSNRDb` as a power ratio.
+    private static let sourceActiveRatio = power(decibels: sourceActiveSNRDb)
 
     public init() {
         sourceHistory = [Double](repeating: 0, count: Self.maxLagFrames + 1)
@@ -54,13 +58,13 @@ public struct LeakageModel: Sendable {
 
     /// Leak power expected in the target given the source's windowed peak power.
     public func predictedLeak(sourcePeakPower: Double) -> Double {
-        sourcePeakPower * power(decibels: gainDb)
+        sourcePeakPower * gain
     }
 
     /// Learns from one frame. `sourcePeakPower` and `sourceFloorPower` are linear;
     /// `targetExcessPower` is the target's power above its own floor.
     public mutating func observe(sourcePeakPower: Double, sourceFloorPower: Double, targetExcessPower: Double) {
-        guard sourcePeakPower > sourceFloorPower * power(decibels: Self.sourceActiveSNRDb) else { return }
+        guard sourcePeakPower > sourceFloorPower * Self.sourceActiveRatio else { return }
         let ratioDb = max(Self.lowestGainDb, decibels(power: targetExcessPower) - decibels(power: sourcePeakPower))
         let step = observations < Self.learningObservations ? Self.learningStepDb : Self.trackingStepDb
         observations += 1
@@ -70,5 +74,6 @@ public struct LeakageModel: Sendable {
             gainDb = max(Self.lowestGainDb, gainDb - step)
         }
         gainDb = min(gainDb, 0)
+        gain = power(decibels: gainDb)
     }
 }

@@ -51,6 +51,8 @@ public struct NoiseFloorTracker: Sendable {
 
     /// Current floor estimate in dB (power re full scale), or `nil` before the first frame.
     public private(set) var floorDb: Double?
+    /// The floor as a linear power (kept in step with `floorDb`).
+    public private(set) var floorPower = 0.0
 
     public init() {
         subwindowMinima = [Double](repeating: .infinity, count: Self.subwindowCount)
@@ -61,6 +63,13 @@ public struct NoiseFloorTracker: Sendable {
     /// Feeds one frame's power in dB and returns the updated floor.
     @discardableResult
     public mutating func update(powerDb: Double) -> Double {
+        update(power: power(decibels: powerDb), powerDb: powerDb)
+    }
+
+    /// Feeds one frame's power, linear and in dB (both known to the caller: no
+    /// logarithm is taken twice), and returns the updated floor in dB.
+    @discardableResult
+    public mutating func update(power framePower: Double, powerDb: Double) -> Double {
         let smoothed: Double
         if let previous = smoothedDb {
             smoothed = Self.smoothing * previous + (1 - Self.smoothing) * powerDb
@@ -80,7 +89,7 @@ public struct NoiseFloorTracker: Sendable {
         var minimum = currentMinimumDb
         for value in subwindowMinima where value < minimum { minimum = value }
         var floor = max(Self.lowestFloorDb, minimum + Self.biasCompensationDb)
-        shortPowers[shortPosition] = power(decibels: powerDb)
+        shortPowers[shortPosition] = framePower
         shortPosition = (shortPosition + 1) % Self.steadySmoothingFrames
         let shortDb = decibels(power: shortPowers.reduce(0, +) / Double(Self.steadySmoothingFrames))
         if let steadyDb = steadyLevel(adding: shortDb), steadyDb > floor {
@@ -88,7 +97,10 @@ public struct NoiseFloorTracker: Sendable {
             for index in subwindowMinima.indices { subwindowMinima[index] = steadyDb - Self.biasCompensationDb }
             floor = max(Self.lowestFloorDb, steadyDb)
         }
-        floorDb = floor
+        if floor != floorDb {
+            floorDb = floor
+            floorPower = power(decibels: floor)
+        }
         return floor
     }
 
