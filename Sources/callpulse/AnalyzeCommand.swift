@@ -120,8 +120,9 @@ struct AnalyzeCommand: ParsableCommand {
 
     private func render(_ summaries: [Summary]) -> String {
         if json {
-            return (summaries.count == 1 && agentFile == nil && files.count == 1
-                ? JSONRenderer.render(summaries[0]) : JSONRenderer.render(summaries)) + "\n"
+            // One input gives one object; several give an array, even if some failed.
+            let singleInput = agentFile != nil || files.count == 1
+            return (singleInput ? JSONRenderer.render(summaries[0]) : JSONRenderer.render(summaries)) + "\n"
         }
         if csv {
             return ([CSVRenderer.header] + summaries.map(CSVRenderer.row)).joined(separator: "\n") + "\n"

@@ -1,0 +1,136 @@
+import CallPulseAudio
+import CallPulseCore
+import Foundation
+import Testing
+
+/// The analyze command's contract: output formats, exit statuses and one-line errors
+/// (SPEC "Errors"), on WAV files written here.
+@Suite struct AnalyzeCommandTests {
+    /// A 6 s stereo call: agent tone-free "voice" bursts are not needed here; a quiet
+    /// noise floor with two loud noise bursts, one per channel, is enough for the plumbing.
+    static func writeCall(to path: String, rateHz: Int = 8000, channels: Int = 2) throws {
+        var writer = try WAVWriter(path: path, sampleRateHz: rateHz, channelCount: channels, encoding: .pcm16)
+        var state: UInt64 = 42
+        var samples = [Float]()
+        for n in 0..<(6 * rateHz) {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let noise = Float(Int64(bitPattern: state >> 1) % 1000) / 1_000_000
+            let t = Double(n) / Double(rateHz)
+            let burst = Float(0.2 * sin(2 * Double.pi * 0.5 * t * Double(n % 37 + 200) / 100))
+            samples.append(t > 1 && t < 2.5 ? burst + noise : noise)
+            if channels == 2 { samples.append(t > 3 && t < 4.5 ? burst + noise : noise) }
+        }
+        try samples.withUnsafeBufferPointer { try writer.write(interleaved: $0) }
+        try writer.finish()
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("callpulse-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("JSON for one file is an object, for several an array; CSV has a header and a row per file")
+    func outputFormats() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a.wav").path
+        let b = folder.appendingPathComponent("b.wav").path
+        try Self.writeCall(to: a)
+        try Self.writeCall(to: b, rateHz: 16000)
+
+        let one = try CLI.run(["analyze", "--json", a])
+        #expect(one.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any]
+        #expect(object?["schema"] as? String == "callpulse.summary/1")
+
+        let two = try CLI.run(["analyze", "--json", a, b])
+        let array = try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [[String: Any]]
+        #expect(array?.count == 2)
+        #expect((array?[1]["source"] as? [String: Any])?["sample_rate"] as? Int == 16000)
+
+        let csv = try CLI.run(["analyze", "--csv", a, b])
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("path,duration_s,"))
+        #expect(lines[1].hasPrefix(a + ",6"))
+
+        let text = try CLI.run(["analyze", a], environment: ["NO_COLOR": "1"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Rules"))
+        #expect(!text.stdout.contains("\u{1B}["), "no ANSI codes when stdout is not a terminal")
+    }
+
+    @Test("a bad file among good ones: one error line naming it, exit 3, the others still analysed")
+    func badFileAmongGood() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.wav").path
+        let bad = folder.appendingPathComponent("bad.wav").path
+        let missing = folder.appendingPathComponent("missing.wav").path
+        try Self.writeCall(to: good)
+        try Data("RIFF\u{0}\u{0}\u{0}\u{0}WAVEfmt ".utf8).write(to: URL(fileURLWithPath: bad))
+        let result = try CLI.run(["analyze", "--json", bad, good, missing])
+        #expect(result.status == 3)
+        let errors = result.stderr.split(separator: "\n")
+        #expect(errors.count == 2)
+        #expect(errors.allSatisfy { $0.hasPrefix("callpulse: error: ") })
+        #expect(errors[0].contains(bad))
+        #expect(errors[1].contains(missing))
+        let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        #expect(array?.count == 1)
+        #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Stack"))
+    }
+
+    @Test("usage errors exit 2 with one line", arguments: [
+        ["analyze"],
+        ["analyze", "--json", "--csv", "x.wav"],
+        ["analyze", "--layout", "left,right", "x.wav"],
+        ["analyze", "--agent-file", "a.wav"],
+        ["analyze", "--pause-min", "-1", "x.wav"],
+        ["analyze", "--no-such-option", "x.wav"],
+        ["nonsense"],
+    ])
+    func usageErrors(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(result.stderr.hasPrefix("callpulse: error: "))
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    @Test("a layout that does not fit the file's channels is bad input (exit 3)")
+    func layoutMismatch() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stereo = folder.appendingPathComponent("stereo.wav").path
+        try Self.writeCall(to: stereo)
+        let result = try CLI.run(["analyze", "--layout", "mixed", stereo])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(stereo): has 2 channels"))
+    }
+
+    @Test("two mono files of one call give the same figures as the stereo file")
+    func twoMonoFiles() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stereo = folder.appendingPathComponent("call.wav").path
+        try Self.writeCall(to: stereo)
+        // Split the stereo call into its two sides.
+        var reader = try WAVReader(path: stereo)
+        var both = [Float](repeating: 0, count: 2 * 48000)
+        let frames = try both.withUnsafeMutableBufferPointer { try reader.read(into: $0) }
+        let agentPath = folder.appendingPathComponent("agent.wav").path
+        let customerPath = folder.appendingPathComponent("customer.wav").path
+        for (path, channel) in [(agentPath, 0), (customerPath, 1)] {
+            var writer = try WAVWriter(path: path, sampleRateHz: 8000, channelCount: 1, encoding: .pcm16)
+            let side = (0..<frames).map { both[2 * $0 + channel] }
+            try side.withUnsafeBufferPointer { try writer.write(interleaved: $0) }
+            try writer.finish()
+        }
+        let fromStereo = try CLI.summary(CLI.run(["analyze", "--json", stereo]))
+        let fromPair = try CLI.summary(CLI.run(["analyze", "--json", "--agent-file", agentPath, "--customer-file", customerPath]))
+        #expect(fromPair.segments == fromStereo.segments)
+        #expect(fromPair.talk == fromStereo.talk)
+        #expect(fromPair.levels == fromStereo.levels)
+    }
+}

@@ -1,0 +1,163 @@
+import CallPulseCore
+import Foundation
+
+/// Runs the built `callpulse` binary, as a user would.
+enum CLI {
+    /// The package root (this file is Tests/CallPulseCLITests/CLISupport.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary sits beside the test bundle in the build folder.
+    static let binary: URL = {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("callpulse")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate.path) {
+                return candidate
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/callpulse")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Drain stderr on another thread so that neither pipe can fill up and block the child.
+        nonisolated(unsafe) var errData = Data()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// Decodes `analyze --json` output for one file.
+    static func summary(_ result: Result) throws -> Summary {
+        try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+    }
+}
+
+/// A Samples label file (see Samples/README.md): the speech placed in a call and the
+/// events placed by design.
+struct SampleLabels: Decodable {
+    struct LabelSegment: Decodable {
+        var party: String
+        var start_s: Double
+        var end_s: Double
+    }
+
+    struct Ring: Decodable {
+        var rings: Int
+        var first_ring_s: Double
+        var answered_s: Double?
+        var answered: Bool
+    }
+
+    struct PlacedInterruption: Decodable {
+        var by: String
+        var at_s: Double
+    }
+
+    struct PlacedSilence: Decodable {
+        var start_s: Double
+        var end_s: Double
+    }
+
+    struct Expect: Decodable {
+        var interruptions: [PlacedInterruption]?
+        var dead_air: [PlacedSilence]?
+    }
+
+    var wav: String
+    var sample_rate_hz: Int
+    var channels: Int
+    var layout: String
+    var segments: [LabelSegment]
+    var ring: Ring?
+    var expect: Expect?
+
+    var truth: [Segment] {
+        segments.compactMap { label in
+            Party(rawValue: label.party).map { Segment(party: $0, startS: label.start_s, endS: label.end_s) }
+        }
+    }
+
+    static let folder = CLI.packageRoot.appendingPathComponent("Samples")
+
+    static func load(_ name: String) throws -> SampleLabels {
+        let url = folder.appendingPathComponent(name)
+        return try JSONDecoder().decode(SampleLabels.self, from: Data(contentsOf: url))
+    }
+
+    /// Names of every label file in Samples/.
+    static var names: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".labels.json") }.sorted()
+    }
+}
+
+/// Frame-level agreement of detected speech with placed speech, for one party.
+struct SpeechScore {
+    var precision: Double
+    var recall: Double
+
+    init(detected: [Segment], truth: [Segment], party: Party, frames: Int) {
+        var truthFrames = [Bool](repeating: false, count: frames)
+        var detectedFrames = truthFrames
+        for segment in truth where segment.party == party {
+            for f in max(0, segment.startFrame)..<max(0, min(frames, segment.endFrame)) { truthFrames[f] = true }
+        }
+        for segment in detected where segment.party == party {
+            for f in max(0, segment.startFrame)..<max(0, min(frames, segment.endFrame)) { detectedFrames[f] = true }
+        }
+        var truePositive = 0, falsePositive = 0, falseNegative = 0
+        for f in 0..<frames {
+            if truthFrames[f] && detectedFrames[f] { truePositive += 1 }
+            if !truthFrames[f] && detectedFrames[f] { falsePositive += 1 }
+            if truthFrames[f] && !detectedFrames[f] { falseNegative += 1 }
+        }
+        precision = truePositive + falsePositive == 0 ? 1 : Double(truePositive) / Double(truePositive + falsePositive)
+        recall = truePositive + falseNegative == 0 ? 1 : Double(truePositive) / Double(truePositive + falseNegative)
+    }
+
+    var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
+}
+
+/// Seconds a party speaks (the union of its segments) within frames [from, to).
+func talkSeconds(_ segments: [Segment], party: Party, fromFrame: Int, toFrame: Int) -> Double {
+    var frames = Set<Int>()
+    for segment in segments where segment.party == party {
+        let start = max(segment.startFrame, fromFrame)
+        let end = min(segment.endFrame, toFrame)
+        if start < end { frames.formUnion(start..<end) }
+    }
+    return Double(frames.count) / 100
+}
