@@ -37,6 +37,8 @@ public struct CallAnalyzer: Sendable {
     /// decision (look-back) and the segmenter (bridging, burst dropping) can no longer
     /// change it: 640 ms, comfortably more than their 40 + 200 + 100 ms.
     static let levelSettleFrames = 64
+    /// Power counts as above the noise from this multiple of the floor: 3 dB.
+    static let noiseExcessFactor = 2.0
 
     private struct PendingLevel {
         var rawPower = 0.0
@@ -67,6 +69,7 @@ public struct CallAnalyzer: Sendable {
         // Per-frame working values.
         var features = FrameFeatures(rawPower: 0, emphasisPower: 0, predictionResidual: 1, clippedSamples: 0, sampleCount: 0)
         var floorPower = 0.0
+        /// Power clearly above the floor (see `noiseExcessFactor`).
         var excessPower = 0.0
         var levelDb = 0.0
         var snrDb = 0.0
@@ -180,7 +183,9 @@ public struct CallAnalyzer: Sendable {
             let emphasisDb = decibels(power: channels[c].features.emphasisPower)
             let floorDb = channels[c].floor.update(power: channels[c].features.emphasisPower, powerDb: emphasisDb)
             channels[c].floorPower = channels[c].floor.floorPower
-            channels[c].excessPower = max(0, channels[c].features.emphasisPower - channels[c].floorPower)
+            // Power clearly above the noise: noise frames fluctuate up to ~3 dB over the
+            // floor, and that must not read as leak (or as evidence of one) in a noisy channel.
+            channels[c].excessPower = max(0, channels[c].features.emphasisPower - Self.noiseExcessFactor * channels[c].floorPower)
             channels[c].levelDb = emphasisDb
             let rawDb = decibels(power: channels[c].features.rawPower)
             let rawFloorDb = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDb)
@@ -222,7 +227,9 @@ public struct CallAnalyzer: Sendable {
         let targetExcess = channels[target].excessPower
         let peak = channels[target].leak.push(sourceExcessPower: sourceExcess)
         let predicted = channels[target].leak.predictedLeak(sourcePeakPower: peak)
-        let explained = targetExcess < predicted * leakMarginFactor
+        // A leak that would stay under the target's noise floor explains nothing audible.
+        let leakCeiling = predicted * leakMarginFactor
+        let explained = leakCeiling >= channels[target].floorPower && targetExcess < leakCeiling
         channels[target].leak.observe(sourcePeakPower: peak, sourceFloorPower: sourceFloor, targetExcessPower: targetExcess)
         return explained
     }

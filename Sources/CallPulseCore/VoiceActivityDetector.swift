@@ -18,6 +18,13 @@ public struct VoiceActivityDetector: Sendable {
         public var continueSNRDb = 4.0
         /// Frames that stay speech after the SNR drops: 80 ms covers a word's decaying end.
         public var hangoverFrames = 8
+        /// Hangover in a noisy channel, frames: where the party's speech peaks less than
+        /// `noisyChannelSpeechToNoiseDb` over the floor, weak syllables sink into the noise
+        /// for 150-250 ms inside words (measured on the 12 dB SNR Samples call), so
+        /// decisions must bridge longer, as WebRTC's VAD does at low SNR.
+        public var noisyHangoverFrames = 18
+        /// Speech peak over noise floor under which a channel counts as noisy, dB.
+        public var noisyChannelSpeechToNoiseDb = 24.0
         /// Frames before an onset that join it if they were above `continueSNRDb`: 40 ms
         /// recovers the soft start of a word (fricatives, plosive bursts).
         public var lookBackFrames = 4
@@ -79,16 +86,22 @@ public struct VoiceActivityDetector: Sendable {
     /// Takes frame `n`'s observation; returns the decision for frame `n - delayFrames`,
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Bool? {
-        let eligible = !observation.explainedByLeak && observation.predictionResidual >= config.tonalResidual
+        let tonal = observation.predictionResidual < config.tonalResidual
+        let eligible = !observation.explainedByLeak && !tonal
         let weak = eligible && observation.snrDb >= config.continueSNRDb
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
         let withinVoiceRange = observation.levelDb >= speechLevelDb - config.onsetRangeDb
         var speech: Bool
         if active {
             if weak {
-                hangoverLeft = config.hangoverFrames
+                let floorDb = observation.levelDb - observation.snrDb
+                hangoverLeft = speechLevelDb - floorDb < config.noisyChannelSpeechToNoiseDb
+                    ? config.noisyHangoverFrames : config.hangoverFrames
                 speech = true
-            } else if hangoverLeft > 0 && eligible {
+            } else if hangoverLeft > 0 && !tonal && !(observation.explainedByLeak && observation.snrDb >= config.continueSNRDb) {
+                // The hangover runs through near-silent frames even where the leak
+                // "explains" them (trivially, at a word's soft end), but stops where the
+                // other party's audible leak begins.
                 hangoverLeft -= 1
                 speech = true
             } else {
