@@ -26,7 +26,8 @@ public struct SessionRecord: Equatable, Sendable {
     public var answered: Bool?
     public var agentShare: Double?
     public var deadAirCount: Int
-    public var agentInterruptions: Int
+    /// `nil` when the parties do not each have their own channel (mono layouts).
+    public var agentInterruptions: Int?
     public var greetingLatencyS: Double?
     public var responseLatencyMedianS: Double?
     public var alertCount: Int
@@ -63,7 +64,8 @@ public struct SessionRecord: Equatable, Sendable {
         answered = summary.ring?.answered
         agentShare = summary.talk.agentShare
         deadAirCount = summary.pauses.filter(\.deadAir).count
-        agentInterruptions = summary.interruptions.filter { $0.by == .agent }.count
+        agentInterruptions = summary.source.layout.hasBothParties
+            ? summary.interruptions.filter { $0.by == .agent }.count : nil
         greetingLatencyS = summary.greetingLatencyS
         responseLatencyMedianS = summary.responseLatency.medianS
         alertCount = summary.alerts.count

@@ -111,7 +111,7 @@ public final class SessionStore: Sendable {
                 table.column("answered", .boolean)
                 table.column("agent_share", .double)
                 table.column("dead_air_count", .integer).notNull()
-                table.column("agent_interruptions", .integer).notNull()
+                table.column("agent_interruptions", .integer)
                 table.column("greeting_latency_s", .double)
                 table.column("response_latency_median_s", .double)
                 table.column("alert_count", .integer).notNull()
