@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core uses RealModule for log10/exp/cos (libm) instead of importing a platform module.
@@ -23,10 +24,15 @@ let package = Package(
         ),
         .target(name: "CallPulseAudio", dependencies: ["CallPulseCore"]),
         .target(name: "CallPulseRender", dependencies: ["CallPulseCore"]),
+        // The session store: SQLite through GRDB (system libsqlite3 on Linux).
+        .target(
+            name: "CallPulseStore",
+            dependencies: ["CallPulseCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "callpulse",
             dependencies: [
-                "CallPulseCore", "CallPulseAudio", "CallPulseRender",
+                "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +43,10 @@ let package = Package(
         ),
         .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore"]),
         .testTarget(name: "CallPulseRenderTests", dependencies: ["CallPulseRender", "CallPulseCore"]),
+        .testTarget(
+            name: "CallPulseStoreTests",
+            dependencies: ["CallPulseStore", "CallPulseCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CallPulseCLITests",
             // Depends on the executable so that `swift test` builds the binary it runs.

@@ -47,6 +47,9 @@ struct AnalyzeCommand: ParsableCommand {
     @OptionGroup(title: "Thresholds")
     var thresholds: ThresholdOptions
 
+    @OptionGroup(title: "Session store")
+    var store: StoreOptions
+
     func validate() throws {
         if json && csv {
             throw ValidationError("Choose one of --json and --csv.")
@@ -95,6 +98,7 @@ struct AnalyzeCommand: ParsableCommand {
         if !summaries.isEmpty {
             print(render(summaries), terminator: "")
         }
+        try store.keep(summaries)
         if failed { throw CommandFailure(status: .badInput) }
     }
 

@@ -1,0 +1,141 @@
+import CallPulseCore
+
+/// A supervisor's review of stored sessions: figures per agent over a period and the calls
+/// most in need of a listen. Values only; `ReportTextRenderer` and `HTMLReportRenderer` draw it.
+public struct Report: Equatable, Sendable {
+    public var agents: [AgentReport]
+    public var limits: AlertLimits
+
+    /// Median and 90th percentile of one figure over the calls that have it
+    /// (`Percentile.linear`, the same method as the summary's response latency).
+    public struct Spread: Equatable, Sendable {
+        public var medianValue: Double?
+        public var p90Value: Double?
+        /// Calls that had the figure.
+        public var count: Int
+
+        public init(_ values: [Double]) {
+            let sorted = values.sorted()
+            medianValue = Percentile.linear(sortedValues: sorted, fraction: 0.5)
+            p90Value = Percentile.linear(sortedValues: sorted, fraction: 0.9)
+            count = sorted.count
+        }
+    }
+
+    /// How many of the calls that can tell kept to a rule.
+    public struct Share: Equatable, Sendable {
+        public var kept: Int
+        /// Calls the share is taken over (those where the figure is known).
+        public var total: Int
+
+        public init(kept: Int, total: Int) {
+            self.kept = kept
+            self.total = total
+        }
+
+        /// `kept / total`, `nil` when no call could tell.
+        public var ratio: Double? { total == 0 ? nil : Double(kept) / Double(total) }
+    }
+
+    /// A call worth a listen, and why.
+    public struct ReviewItem: Equatable, Sendable {
+        public var sessionID: String
+        public var startedAt: String?
+        public var path: String
+        /// The alert messages, in the summary's order.
+        public var reasons: [String]
+        /// How far past their limits the broken rules are, added up (ranking only).
+        public var severity: Double
+    }
+
+    public struct AgentReport: Equatable, Sendable {
+        /// `nil`: sessions stored without `--agent`.
+        public var agent: String?
+        public var calls: Int
+        /// Calls with at least one alert.
+        public var flaggedCalls: Int
+        /// Over calls answered after ringing (`ring_to_answer_s` known).
+        public var ringToAnswerS: Spread
+        /// `agent_share` over calls where both parties were heard.
+        public var agentShare: Spread
+        /// Each call's median response latency; the p90 is the 90th percentile of those
+        /// medians: the slow calls, not the slowest moment.
+        public var responseLatencyS: Spread
+        /// Answered with no more rings than the limit, over calls where ringing was heard.
+        public var answeredWithinRingLimit: Share
+        /// No dead air, over calls with a conversation (not abandoned).
+        public var withoutDeadAir: Share
+        /// No interruption by the agent, over conversations with both parties on their own channel.
+        public var withoutAgentInterruptions: Share
+        /// The calls most in need of review, worst first.
+        public var review: [ReviewItem]
+
+        /// The name to print: the agent, or `(no agent)`.
+        public var displayName: String { agent ?? Report.noAgentLabel }
+    }
+
+    public static let noAgentLabel = "(no agent)"
+
+    /// The report of `summaries`: one `AgentReport` per agent, by name (sessions without an
+    /// agent last); at most `reviewCount` calls to review per agent.
+    public init(summaries: [Summary], limits: AlertLimits, reviewCount: Int = 3) {
+        self.limits = limits
+        var byAgent: [String?: [Summary]] = [:]
+        for summary in summaries {
+            byAgent[summary.session.agent, default: []].append(summary)
+        }
+        let names = byAgent.keys.sorted { lhs, rhs in
+            switch (lhs, rhs) {
+            case (nil, _): false
+            case (_, nil): true
+            case let (l?, r?): l < r
+            }
+        }
+        agents = names.map { name in
+            Self.agentReport(agent: name, summaries: byAgent[name] ?? [], limits: limits, reviewCount: reviewCount)
+        }
+    }
+
+    static func agentReport(agent: String?, summaries: [Summary], limits: AlertLimits, reviewCount: Int) -> AgentReport {
+        let conversations = summaries.filter { $0.ring?.answered ?? true }
+        let rung = summaries.filter { $0.ring != nil }
+        let twoParty = conversations.filter { $0.source.layout.hasBothParties }
+        let review = summaries
+            .filter { !$0.alerts.isEmpty }
+            .map { summary in
+                ReviewItem(
+                    sessionID: summary.session.id, startedAt: summary.session.startedAt, path: summary.source.path,
+                    reasons: summary.alerts.map(\.message), severity: summary.alerts.map(severity).reduce(0, +)
+                )
+            }
+            .sorted { lhs, rhs in
+                if lhs.reasons.count != rhs.reasons.count { return lhs.reasons.count > rhs.reasons.count }
+                if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+                return lhs.sessionID < rhs.sessionID
+            }
+        return AgentReport(
+            agent: agent,
+            calls: summaries.count,
+            flaggedCalls: summaries.filter { !$0.alerts.isEmpty }.count,
+            ringToAnswerS: Spread(summaries.compactMap { $0.ring?.ringToAnswerS }),
+            agentShare: Spread(conversations.compactMap(\.talk.agentShare)),
+            responseLatencyS: Spread(conversations.compactMap(\.responseLatency.medianS)),
+            answeredWithinRingLimit: Share(
+                kept: rung.filter { ring in ring.ring.map { $0.answered && $0.rings <= limits.maxRings } ?? false }.count,
+                total: rung.count
+            ),
+            withoutDeadAir: Share(kept: conversations.filter { !$0.pauses.contains(where: \.deadAir) }.count, total: conversations.count),
+            withoutAgentInterruptions: Share(
+                kept: twoParty.filter { !$0.interruptions.contains { $0.by == .agent } }.count, total: twoParty.count
+            ),
+            review: Array(review.prefix(max(0, reviewCount)))
+        )
+    }
+
+    /// How far an alert's figure is past its limit, relative to the limit: 4 rings over a
+    /// limit of 3 is 0.33; an SNR of 10 dB under a minimum of 15 dB is 0.33.
+    static func severity(_ alert: Alert) -> Double {
+        let scale = max(abs(alert.limit), 1e-9)
+        return abs(alert.value - alert.limit) / scale
+    }
+}

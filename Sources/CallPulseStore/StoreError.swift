@@ -1,0 +1,41 @@
+/// Why the session store failed. Each description is one sentence that names the store
+/// file and says what to do (SPEC "Errors": exit status 5).
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The folder or file cannot be created or opened (permissions, missing parent).
+    case cannotOpen(path: String, reason: String)
+    /// The file exists but is not a callpulse store (random bytes, another program's file).
+    case corrupt(path: String, reason: String)
+    /// A write failed (full disk, read-only file system, I/O error).
+    case cannotWrite(path: String, reason: String)
+    /// Another process held the store longer than the busy timeout.
+    case busy(path: String, timeoutS: Double)
+    /// The store was written by a newer callpulse (a migration this build does not know).
+    case newerSchema(path: String)
+    /// No stored session has this id (or id prefix).
+    case notFound(id: String)
+    /// Several stored sessions start with this id prefix.
+    case ambiguous(id: String, matches: [String])
+    /// A stored summary could not be read back.
+    case unreadableSummary(id: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "cannot open the session store \(path): \(reason); check the folder's permissions or choose another with --store PATH"
+        case .corrupt(let path, let reason):
+            "the session store \(path) is damaged or not a callpulse store (\(reason)); move it aside and a new one is made"
+        case .cannotWrite(let path, let reason):
+            "cannot write the session store \(path): \(reason); free some space or choose another with --store PATH"
+        case .busy(let path, let timeoutS):
+            "the session store \(path) stayed locked by another program for \(Int(timeoutS)) s; try again when it is done"
+        case .newerSchema(let path):
+            "the session store \(path) was written by a newer callpulse; upgrade callpulse to read it"
+        case .notFound(let id):
+            "no stored session has the id \(id); `callpulse sessions list` shows the ids"
+        case .ambiguous(let id, let matches):
+            "\(matches.count) stored sessions start with \(id) (\(matches.prefix(3).joined(separator: ", "))…); give more of the id"
+        case .unreadableSummary(let id, let reason):
+            "the stored summary of session \(id) cannot be read: \(reason)"
+        }
+    }
+}

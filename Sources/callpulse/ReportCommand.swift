@@ -1,0 +1,85 @@
+import ArgumentParser
+import CallPulseCore
+import CallPulseRender
+import CallPulseStore
+import Foundation
+
+/// `callpulse report`: per agent over a period, and the calls to review.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Review stored calls per agent: answer speed, talk share, response latency, dead air, interruptions, and the calls to listen to.",
+        discussion: """
+        For each agent over the period: the number of calls; median and 90th percentile of the \
+        seconds from first ring to answer, of the agent's share of the talk and of the response \
+        latency; the share of calls answered within the ring limit, without dead air and without \
+        the agent interrupting; and the calls that broke the most rules, with why. \
+        With --html FILE, also one self-contained page (no network, no script) with a timeline \
+        of every call, that prints well in black and white.
+        """
+    )
+
+    @Option(help: ArgumentHelp("Only this agent's calls.", valueName: "NAME"))
+    var agent: String?
+
+    @Option(help: ArgumentHelp("Only calls from this date on (YYYY-MM-DD, local time, or ISO 8601).", valueName: "DATE"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only calls up to this date (YYYY-MM-DD includes that whole day) or ISO 8601 time.", valueName: "DATE"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Also write the report as one HTML file, with a timeline per call.", valueName: "FILE"))
+    var html: String?
+
+    @Option(name: .customLong("max-rings"), help: ArgumentHelp("The ring limit the answer share is measured against.", valueName: "N"))
+    var maxRings: Int = AlertLimits().maxRings
+
+    @Option(help: ArgumentHelp("How many calls to list for review per agent.", valueName: "N"))
+    var review: Int = 3
+
+    @OptionGroup var location: StoreLocation
+
+    func validate() throws {
+        try SessionFilterOptions.validateDates(since: since, until: until)
+        guard maxRings >= 0 else { throw ValidationError("--max-rings must be 0 or more.") }
+        guard review >= 0 else { throw ValidationError("--review must be 0 or more.") }
+        if let html, html.isEmpty { throw ValidationError("--html needs a file path.") }
+    }
+
+    func run() throws {
+        let store = try location.open()
+        let summaries = try withStore { try store.summaries(SessionFilterOptions.filter(agent: agent, since: since, until: until, flagged: false)) }
+        var limits = AlertLimits()
+        limits.maxRings = maxRings
+        let report = Report(summaries: summaries, limits: limits, reviewCount: review)
+        let period = SessionFilterOptions.periodDescription(agent: agent, since: since, until: until, flagged: false)
+        print(ReportTextRenderer.render(report, period: period, width: terminalColumns()))
+        guard let html else { return }
+        let page = HTMLReportRenderer.render(report, summaries: summaries, period: period, generatedAt: StoreDate.string(Date()))
+        if let reason = writePrivateFile(page + "\n", to: html) {
+            printError("cannot write the HTML report \(html): \(reason)")
+            throw CommandFailure(status: .usage)
+        }
+        print("\nHTML report written to \(html)")
+    }
+}
+
+/// Writes `text` to `path`, readable by the owner only (0600, also when it existed);
+/// returns why it failed, or `nil`.
+func writePrivateFile(_ text: String, to path: String) -> String? {
+    let descriptor = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+    defer { close(descriptor) }
+    guard fchmod(descriptor, 0o600) == 0 else { return String(cString: strerror(errno)) }
+    let bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+        if result < 0 {
+            if errno == EINTR { continue }
+            return String(cString: strerror(errno))
+        }
+        written += result
+    }
+    return nil
+}

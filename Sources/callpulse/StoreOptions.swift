@@ -1,0 +1,88 @@
+import ArgumentParser
+import CallPulseCore
+import CallPulseRender
+import CallPulseStore
+import Foundation
+
+/// `--store PATH` / `--no-store` for the commands that produce sessions (analyze, live).
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The session store to keep the summaries in (default: $XDG_DATA_HOME/callpulse/sessions.sqlite, or ~/.local/share/callpulse/sessions.sqlite).",
+        valueName: "PATH"
+    ))
+    var storePath: String?
+
+    @Flag(name: .customLong("no-store"), help: "Do not keep the summaries in the session store.")
+    var noStore = false
+
+    func validate() throws {
+        if noStore && storePath != nil {
+            throw ValidationError("Choose one of --store and --no-store.")
+        }
+        if let storePath, storePath.isEmpty {
+            throw ValidationError("--store needs a file path.")
+        }
+    }
+
+    /// Keeps `summaries` in the store (replacing earlier analyses of the same recordings).
+    /// When the store cannot take them, they go to a fallback file, one line names the store
+    /// and that file, and the command fails with exit status 5 (SPEC "Errors").
+    func keep(_ summaries: [Summary]) throws {
+        guard !noStore, !summaries.isEmpty else { return }
+        let path = storePath ?? SessionStore.defaultPath()
+        var unsaved = summaries
+        do {
+            let store = try SessionStore(path: path)
+            while let summary = unsaved.first {
+                try store.save(summary)
+                unsaved.removeFirst()
+            }
+        } catch {
+            let contents = (unsaved.count == 1 ? JSONRenderer.render(unsaved[0]) : JSONRenderer.render(unsaved)) + "\n"
+            let what = unsaved.count == 1 ? "the summary" : "\(unsaved.count) summaries"
+            if let fallback = FallbackFile.write(contents, sessionID: unsaved[0].session.id) {
+                printError("\(error); \(what) of this run \(unsaved.count == 1 ? "was" : "were") saved to \(fallback) instead")
+            } else {
+                printError("\(error); \(what) could not be saved anywhere else either: keep the output above")
+            }
+            throw CommandFailure(status: .store)
+        }
+    }
+}
+
+/// `--store PATH` for the commands that read the store (sessions, report).
+struct StoreLocation: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The session store to read (default: $XDG_DATA_HOME/callpulse/sessions.sqlite, or ~/.local/share/callpulse/sessions.sqlite).",
+        valueName: "PATH"
+    ))
+    var storePath: String?
+
+    var path: String { storePath ?? SessionStore.defaultPath() }
+
+    /// The store, or one error line and exit status 5.
+    func open() throws -> SessionStore {
+        do {
+            return try SessionStore(path: path)
+        } catch {
+            printError("\(error)")
+            throw CommandFailure(status: .store)
+        }
+    }
+}
+
+/// Runs a store operation; a `StoreError` becomes one error line and exit status 5.
+func withStore<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        switch error {
+        case .notFound, .ambiguous:
+            printError(error.description)
+            throw CommandFailure(status: .usage)
+        default:
+            printError(error.description)
+            throw CommandFailure(status: .store)
+        }
+    }
+}

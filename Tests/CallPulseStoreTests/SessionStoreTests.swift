@@ -1,0 +1,313 @@
+import CallPulseCore
+import Foundation
+import GRDB
+import Testing
+@testable import CallPulseStore
+
+@Suite struct SessionStoreTests {
+    @Test func inMemoryStoreKeepsTheSummaryWholeAndItsColumns() throws {
+        let store = try SessionStore()
+        let ring = RingSummary(rings: 2, firstRingS: 0.5, answeredS: 9.5, ringToAnswerS: 9.0, answered: true, toneHz: [425], onOffS: [1, 4])
+        let summary = StoreFixtures.summary(
+            id: "aa11", agent: "anna", startedAt: "2026-11-23T11:00:00+01:00", ring: ring, agentShare: 0.61,
+            greetingLatencyS: 1.25, deadAirPauses: 2, agentInterruptions: 3,
+            alerts: [StoreFixtures.deadAirAlert, StoreFixtures.ringsAlert]
+        )
+        #expect(try store.save(summary) == .inserted)
+        let record = try store.record(id: "aa11")
+        #expect(try record.summary() == summary)
+        #expect(record.agent == "anna")
+        // +01:00 is normalised to UTC so that text order is time order.
+        #expect(record.startedAt == "2026-11-23T10:00:00Z")
+        #expect(record.sortAt == "2026-11-23T10:00:00Z")
+        #expect(record.rings == 2)
+        #expect(record.ringToAnswerS == 9.0)
+        #expect(record.answered == true)
+        #expect(record.agentShare == 0.61)
+        #expect(record.deadAirCount == 2)
+        #expect(record.agentInterruptions == 3)
+        #expect(record.greetingLatencyS == 1.25)
+        #expect(record.alertCount == 2)
+        #expect(record.alerts == "dead_air,rings")
+        #expect(!record.summaryJSON.contains("\n"))
+    }
+
+    @Test func nullRingIsKeptAsNull() throws {
+        let store = try SessionStore()
+        try store.save(StoreFixtures.summary(id: "b", agent: nil, startedAt: nil, ring: nil, agentShare: nil, greetingLatencyS: nil))
+        let record = try store.record(id: "b")
+        #expect(record.rings == nil)
+        #expect(record.ringToAnswerS == nil)
+        #expect(record.answered == nil)
+        #expect(record.agentShare == nil)
+        #expect(record.greetingLatencyS == nil)
+        #expect(record.startedAt == nil)
+        #expect(try record.summary().ring == nil)
+    }
+
+    @Test func theSameRecordingAgainReplacesItsSession() throws {
+        let store = try SessionStore()
+        #expect(try store.save(StoreFixtures.summary(id: "same", agent: "anna", startedAt: "2026-11-01T09:00:00Z")) == .inserted)
+        #expect(try store.save(StoreFixtures.summary(id: "same", agent: "bert", startedAt: "2026-11-01T09:00:00Z")) == .replaced)
+        #expect(try store.count() == 1)
+        #expect(try store.record(id: "same").agent == "bert")
+    }
+
+    @Test func filtersByAgentPeriodAndFlag() throws {
+        let store = try SessionStore()
+        try store.save(StoreFixtures.summary(id: "1", agent: "anna", startedAt: "2026-11-01T09:00:00Z"))
+        try store.save(StoreFixtures.summary(id: "2", agent: "anna", startedAt: "2026-11-02T09:00:00Z", alerts: [StoreFixtures.ringsAlert]))
+        try store.save(StoreFixtures.summary(id: "3", agent: "bert", startedAt: "2026-11-03T09:00:00Z"))
+        try store.save(StoreFixtures.summary(id: "4", agent: "bert", startedAt: "2026-11-04T23:59:59Z", alerts: [StoreFixtures.deadAirAlert]))
+        let utc = TimeZone(identifier: "UTC")!
+        func ids(_ filter: SessionFilter) throws -> [String] { try store.records(filter).map(\.id) }
+        #expect(try ids(SessionFilter()) == ["1", "2", "3", "4"])
+        #expect(try ids(SessionFilter(agent: "anna")) == ["1", "2"])
+        #expect(try ids(SessionFilter(flaggedOnly: true)) == ["2", "4"])
+        let since = StoreDate.parseArgument("2026-11-02", timeZone: utc)
+        let until = StoreDate.parseArgument("2026-11-04", endOfDay: true, timeZone: utc)
+        #expect(try ids(SessionFilter(since: since)) == ["2", "3", "4"])
+        // --until with a plain date takes in that whole day: 23:59:59 is inside.
+        #expect(try ids(SessionFilter(since: since, until: until)) == ["2", "3", "4"])
+        let untilNoon = StoreDate.parseArgument("2026-11-03T12:00:00Z")
+        #expect(try ids(SessionFilter(until: untilNoon)) == ["1", "2", "3"])
+        #expect(try ids(SessionFilter(agent: "bert", flaggedOnly: true)) == ["4"])
+    }
+
+    @Test func deletesByIDPrefixAndBeforeADate() throws {
+        let store = try SessionStore()
+        try store.save(StoreFixtures.summary(id: "abc123", agent: "anna", startedAt: "2026-10-01T09:00:00Z"))
+        try store.save(StoreFixtures.summary(id: "abd456", agent: "anna", startedAt: "2026-10-15T09:00:00Z"))
+        try store.save(StoreFixtures.summary(id: "ff0000", agent: "anna", startedAt: "2026-11-15T09:00:00Z"))
+        #expect(throws: StoreError.self) { try store.delete(id: "ab") }
+        #expect(throws: StoreError.notFound(id: "zz")) { try store.delete(id: "zz") }
+        #expect(try store.delete(id: "abc") == "abc123")
+        #expect(try store.records().map(\.id) == ["abd456", "ff0000"])
+        let before = StoreDate.parseArgument("2026-11-01", timeZone: TimeZone(identifier: "UTC")!)!
+        #expect(try store.delete(before: before) == 1)
+        #expect(try store.records().map(\.id) == ["ff0000"])
+    }
+
+    @Test(arguments: [
+        ("2026-11-23", "2026-11-23T00:00:00Z"),
+        ("2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z"),
+        ("2026-11-23T11:30:00+01:00", "2026-11-23T10:30:00Z"),
+        ("2026-11-23T10:00:00.250Z", "2026-11-23T10:00:00Z"),
+    ])
+    func acceptsPlainDatesAndFullISO8601(text: String, expected: String) throws {
+        let date = try #require(StoreDate.parseArgument(text, timeZone: TimeZone(identifier: "UTC")!))
+        #expect(StoreDate.string(date) == expected)
+    }
+
+    @Test(arguments: ["2026-13-01", "2026-02-30", "yesterday", "23-11-2026", ""])
+    func refusesWhatIsNotADate(text: String) {
+        #expect(StoreDate.parseArgument(text) == nil)
+    }
+
+    @Test func defaultPathFollowsXDG() {
+        #expect(SessionStore.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/a"]) == "/x/data/callpulse/sessions.sqlite")
+        #expect(SessionStore.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/callpulse/sessions.sqlite")
+        // A relative XDG_DATA_HOME is invalid per the XDG spec and ignored.
+        #expect(SessionStore.defaultPath(environment: ["XDG_DATA_HOME": "rel", "HOME": "/home/a"]) == "/home/a/.local/share/callpulse/sessions.sqlite")
+    }
+}
+
+@Suite struct SessionStoreFileTests {
+    @Test func aRealFileIsWALWithPrivateModesAndNamedMigrations() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/data/callpulse/sessions.sqlite"
+        do {
+            let store = try SessionStore(path: path)
+            try store.save(StoreFixtures.summary(id: "f1", agent: "anna", startedAt: "2026-11-01T09:00:00Z"))
+            #expect(try store.appliedMigrations() == ["v1: session table"])
+            #expect(fileMode(folder.path + "/data/callpulse") == 0o700)
+            #expect(fileMode(path) == 0o600)
+            #expect(fileMode(path + "-wal") == 0o600)
+            #expect(fileMode(path + "-shm") == 0o600)
+        }
+        // Opened again (a later run): the session is there, the migration not run twice.
+        let reopened = try SessionStore(path: path)
+        #expect(try reopened.records().map(\.id) == ["f1"])
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1: session table"])
+    }
+
+    @Test func migratesAnEmptyFile() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/sessions.sqlite"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let store = try SessionStore(path: path)
+        #expect(try store.appliedMigrations() == ["v1: session table"])
+        #expect(try store.count() == 0)
+        try store.save(StoreFixtures.summary(id: "e", agent: nil, startedAt: nil))
+        #expect(try store.count() == 1)
+    }
+
+    @Test func refusesAStoreFromANewerCallpulse() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/sessions.sqlite"
+        _ = try SessionStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99: from the future')") }
+        #expect(throws: StoreError.newerSchema(path: path)) { try SessionStore(path: path) }
+    }
+
+    @Test func twoWritersAtOnceLoseNothing() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/sessions.sqlite"
+        let sessionsPerWriter = 40
+        // Two stores on one file: two connection pools, as two callpulse processes would have.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    let store = try SessionStore(path: path)
+                    for index in 0..<sessionsPerWriter {
+                        try store.save(StoreFixtures.summary(id: "w\(writer)-\(index)", agent: "agent\(writer)", startedAt: "2026-11-01T09:00:00Z", segmentCount: 200))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let store = try SessionStore(path: path)
+        #expect(try store.count() == 2 * sessionsPerWriter)
+        #expect(try store.records(SessionFilter(agent: "agent1")).count == sessionsPerWriter)
+    }
+
+    @Test func aLockHeldTooLongIsReportedAsBusy() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/sessions.sqlite"
+        let store = try SessionStore(path: path, busyTimeoutS: 0.2)
+        let holder = try DatabaseQueue(path: path)
+        try holder.inDatabase { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            let started = Date()
+            #expect(throws: StoreError.busy(path: path, timeoutS: SessionStore.defaultBusyTimeoutS)) {
+                try store.save(StoreFixtures.summary(id: "x", agent: nil, startedAt: nil))
+            }
+            // The busy handler waited before giving up, it did not fail at once.
+            #expect(Date().timeIntervalSince(started) >= 0.15)
+            try db.execute(sql: "ROLLBACK")
+        }
+        try store.save(StoreFixtures.summary(id: "x", agent: nil, startedAt: nil))
+        #expect(try store.count() == 1)
+    }
+
+    @Test func randomBytesAreACorruptStore() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/sessions.sqlite"
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<8192).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        do {
+            _ = try SessionStore(path: path)
+            Issue.record("random bytes opened as a store")
+        } catch let error as StoreError {
+            guard case .corrupt(let errorPath, _) = error else {
+                Issue.record("expected .corrupt, got \(error)")
+                return
+            }
+            #expect(errorPath == path)
+            #expect(error.description.contains(path))
+        }
+    }
+
+    @Test func aFolderThatCannotBeCreatedIsReported() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        // A file where the folder should be.
+        #expect(FileManager.default.createFile(atPath: folder.path + "/blocker", contents: Data("x".utf8)))
+        let path = folder.path + "/blocker/callpulse/sessions.sqlite"
+        #expect(throws: StoreError.self) { try SessionStore(path: path) }
+        do {
+            _ = try SessionStore(path: path)
+        } catch let error as StoreError {
+            guard case .cannotOpen = error else { Issue.record("expected .cannotOpen, got \(error)"); return }
+            #expect(error.description.contains(path))
+        }
+    }
+
+    @Test func aReadOnlyFolderIsReported() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let readOnly = folder.path + "/ro"
+        try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: true)
+        var mounted = false
+        if getuid() == 0 {
+            // Root ignores permission bits: a read-only mount is the only honest read-only folder.
+            mounted = mountTmpfs(at: readOnly, sizeKiB: 64, readOnly: true)
+            guard mounted else {
+                print("note: skipping the read-only folder test: cannot mount a read-only tmpfs here")
+                return
+            }
+        } else {
+            _ = chmod(readOnly, 0o500)
+        }
+        defer {
+            if mounted { unmount(readOnly) } else { _ = chmod(readOnly, 0o700) }
+        }
+        let path = readOnly + "/sessions.sqlite"
+        do {
+            _ = try SessionStore(path: path)
+            Issue.record("a store opened in a read-only folder")
+        } catch let error as StoreError {
+            guard case .cannotOpen(let errorPath, _) = error else { Issue.record("expected .cannotOpen, got \(error)"); return }
+            #expect(errorPath == path)
+        }
+    }
+
+    @Test func aFullDiskIsReported() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let small = folder.path + "/small"
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        guard mountTmpfs(at: small, sizeKiB: 64) else {
+            print("note: skipping the full-disk test: cannot mount a 64 KiB tmpfs here (needs root)")
+            return
+        }
+        defer { unmount(small) }
+        let path = small + "/sessions.sqlite"
+        var failure: StoreError?
+        do {
+            let store = try SessionStore(path: path)
+            // Each summary is tens of kilobytes: a 64 KiB disk fills within a few.
+            for index in 0..<20 {
+                try store.save(StoreFixtures.summary(id: "big\(index)", agent: "anna", startedAt: nil, segmentCount: 1500))
+            }
+        } catch let error as StoreError {
+            failure = error
+        }
+        let error = try #require(failure)
+        switch error {
+        case .cannotWrite(let errorPath, _), .cannotOpen(let errorPath, _):
+            #expect(errorPath == path)
+        default:
+            Issue.record("expected a write failure, got \(error)")
+        }
+    }
+
+    @Test func fallbackFileIsPrivateAndTakesTheFirstFolderThatWorks() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let blocked = folder.path + "/blocker"
+        #expect(FileManager.default.createFile(atPath: blocked, contents: Data("x".utf8)))
+        let second = folder.path + "/second"
+        let now = Date()
+        let written = try #require(FallbackFile.write("{\"a\":1}", sessionID: "abc/../1", now: now, folders: [blocked + "/sub", second]))
+        #expect(written.hasPrefix(second + "/callpulse-unsaved-"))
+        #expect(written.hasSuffix("-abc1.json"))
+        #expect(fileMode(written) == 0o600)
+        #expect(try String(contentsOfFile: written, encoding: .utf8) == "{\"a\":1}")
+        // A second write in the same second does not overwrite the first.
+        let again = try #require(FallbackFile.write("{\"b\":2}", sessionID: "abc/../1", now: now, folders: [second]))
+        #expect(again != written)
+        #expect(try String(contentsOfFile: written, encoding: .utf8) == "{\"a\":1}")
+        #expect(try String(contentsOfFile: again, encoding: .utf8) == "{\"b\":2}")
+    }
+}
