@@ -29,7 +29,15 @@ enum CLI {
         var stderr: String
     }
 
+    /// A private store for every run that names none: tests never touch the user's
+    /// own session store.
+    static let scratchDataHome = FileManager.default.temporaryDirectory
+        .appendingPathComponent("callpulse-cli-tests-\(ProcessInfo.processInfo.processIdentifier)").path
+
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        var environment = environment
+        if environment["XDG_DATA_HOME"] == nil { environment["XDG_DATA_HOME"] = scratchDataHome }
+        if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = scratchDataHome }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
