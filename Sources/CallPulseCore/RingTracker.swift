@@ -28,6 +28,7 @@ struct RingTracker: Sendable {
     private var liveOnset: Int? = nil
     private var lastEnd: Int? = nil
     private var pendingEventOnset: Int? = nil
+    private var pendingEventNumber = 0
 
     init(config: RingConfig) {
         self.config = config
@@ -44,25 +45,55 @@ struct RingTracker: Sendable {
         eventAfterFrames = FrameClock.frames(config.eventAfterS)
     }
 
+    /// A burst shorter than a ring burst whose tone differs from the rings', or wavers, or that
+    /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
+    /// ring: it neither joins a ring nor shortens the off period around one.
+    private func isNegligible(_ track: ToneTrack) -> Bool {
+        guard track.lengthFrames < minBurstFrames else { return false }
+        let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
+        return abs(track.centroidHz - reference) > Self.sameToneHz
+            || track.spreadHz > config.maxCentroidSpreadHz
+            || track.preGapRatio > config.maxPreGapRatio
+    }
+
     mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double) {
-        let gap = lastEnd.map { onsetFrame - $0 }
         liveOnset = onsetFrame
+        pendingEventOnset = nil
+        let gap = lastEnd.map { onsetFrame - $0 }
         if groupOpen, let gap, gap <= intraGapFrames { return }
-        if groupOpen { finalizeGroup(followingGap: gap) }
-        groupOpen = true
-        group = []
-        groupPrecedingGap = gap
-        let offOK = gap.map { $0 >= minRingOffFrames } ?? true
-        let toneOK = ringCentroids.first.map { abs($0 - centroidHz) <= Self.sameToneHz } ?? true
-        pendingEventOnset = offOK && toneOK && preGapRatio <= config.maxPreGapRatio ? onsetFrame : nil
+        // Live report: a burst after a long enough off period, after a quiet second, of the
+        // rings' tone, and (once the period is known) on time.
+        guard gap.map({ $0 >= minRingOffFrames }) ?? true, preGapRatio <= config.maxPreGapRatio else { return }
+        var ringsSoFar = rings.map(\.onsetFrame)
+        if groupOpen, !group.isEmpty, isRing(group, precedingGap: groupPrecedingGap, followingGap: gap) {
+            ringsSoFar.append(group[0].startFrame)
+        }
+        if let reference = ringCentroids.first ?? (groupOpen ? group.first?.centroidHz : nil),
+           abs(reference - centroidHz) > Self.sameToneHz { return }
+        if ringsSoFar.count >= 2 {
+            let period = ringsSoFar[ringsSoFar.count - 1] - ringsSoFar[ringsSoFar.count - 2]
+            let expected = ringsSoFar[ringsSoFar.count - 1] + period
+            guard Double(abs(onsetFrame - expected)) <= 0.3 * Double(period) else { return }
+        }
+        pendingEventOnset = onsetFrame
+        pendingEventNumber = ringsSoFar.count + 1
     }
 
     mutating func burstEnded(_ track: ToneTrack) {
         liveOnset = nil
-        lastEnd = track.endFrame
+        pendingEventOnset = nil
         allBursts.append(track.burst)
-        if groupOpen { group.append(track) }
-        if pendingEventOnset != nil { pendingEventOnset = nil }
+        if isNegligible(track) { return }
+        let gap = lastEnd.map { track.startFrame - $0 }
+        lastEnd = track.endFrame
+        if groupOpen, let gap, gap <= intraGapFrames {
+            group.append(track)
+            return
+        }
+        if groupOpen { finalizeGroup(followingGap: gap) }
+        groupOpen = true
+        group = [track]
+        groupPrecedingGap = gap
     }
 
     /// Called once per frame after the tone detector: reports a ring as it starts, and closes
@@ -73,7 +104,7 @@ struct RingTracker: Sendable {
         }
         if let onset = pendingEventOnset, liveOnset != nil, frame - onset >= eventAfterFrames {
             pendingEventOnset = nil
-            return RingEvent(ringNumber: rings.count + 1, onsetFrame: onset)
+            return RingEvent(ringNumber: pendingEventNumber, onsetFrame: onset)
         }
         return nil
     }
@@ -87,16 +118,16 @@ struct RingTracker: Sendable {
             groupOpen = false
             group = []
         }
-        guard !group.isEmpty, isRing(group, followingGap: followingGap) else { return }
+        guard !group.isEmpty, isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else { return }
         rings.append(Ring(bursts: group.map(\.burst)))
         let centroid = group.map(\.centroidHz).reduce(0, +) / Double(group.count)
         ringCentroids.append(centroid)
         ringFrequencies.append(contentsOf: group.filter { $0.lengthFrames >= minBurstFrames }.map(\.frequenciesHz))
     }
 
-    private func isRing(_ bursts: [ToneTrack], followingGap: Int?) -> Bool {
+    private func isRing(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
         guard bursts.count <= config.maxBurstsPerRing else { return false }
-        if let gap = groupPrecedingGap, gap < minRingOffFrames { return false }
+        if let gap = precedingGap, gap < minRingOffFrames { return false }
         if let gap = followingGap, gap < minRingOffFrames { return false }
         guard bursts[0].preGapRatio <= config.maxPreGapRatio else { return false }
         let reference = ringCentroids.first ?? bursts[0].centroidHz
@@ -121,7 +152,7 @@ struct RingTracker: Sendable {
         // before it set the tone and the off period.
         guard shortIndices == [bursts.count - 1], followingGap == nil, !rings.isEmpty,
               abs(bursts[0].centroidHz - reference) <= Self.sameToneHz / 2 else { return false }
-        if let gap = groupPrecedingGap, let off = learntOffFrames() {
+        if let gap = precedingGap, let off = learntOffFrames() {
             return Double(abs(gap - off)) <= 0.3 * Double(off)
         }
         return true
