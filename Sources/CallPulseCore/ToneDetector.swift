@@ -64,6 +64,14 @@ public struct ToneDetector: Sendable {
     /// Second-order band-pass: centre (geometric mean of 340 and 500 Hz) and quality factor.
     static let bandCentreHz = 412.0
     static let bandQ = 2.0
+    /// Block centroids kept per burst for the steadiness test (64 blocks: 3.2 s, past the longest ring burst).
+    static let maxLoggedBlocks = 64
+    /// Blocks left out of the steadiness test at each end of a burst: their windows straddle the
+    /// onset, or the answer that cuts the ring short.
+    static let edgeBlocks = 2
+    /// A tone block whose centroid is further than this from the burst's mean ends the burst, Hz
+    /// (a tone plan's tone holds to < 1 Hz; the next note of a melody moves ≥ 20 Hz).
+    static let maxCentroidJumpHz = 6.0
 
     // MARK: Fixed after init
 
@@ -122,8 +130,8 @@ public struct ToneDetector: Sendable {
     public private(set) var toneActive = false
     var burstOnset = 0
     var burstCentroidSum = 0.0
-    var burstCentroidMin = 0.0
-    var burstCentroidMax = 0.0
+    /// Centroid of each tone block of the current burst (fixed capacity: no allocation).
+    var burstCentroids: [Double]
     var burstBlocks = 0
     var burstBandSum: Float = 0
     var burstBandFrames = 0
@@ -179,6 +187,7 @@ public struct ToneDetector: Sendable {
         frameSamples = [Int32](repeating: 0, count: Self.historyFrames)
         scratch = [Float](repeating: 0, count: max(fineLength, windowLength))
         share = [Float](repeating: 0, count: Self.coarseBinCount)
+        burstCentroids = [Double](repeating: 0, count: Self.maxLoggedBlocks)
         powers = [SIMD8<Float>](repeating: .zero, count: Self.fineBinCount / 8)
     }
 
@@ -359,21 +368,22 @@ public struct ToneDetector: Sendable {
                 return nil
             }
             toneRun += 1
-            burstCentroidMin = toneRun == 1 ? centroid : min(burstCentroidMin, centroid)
-            burstCentroidMax = toneRun == 1 ? centroid : max(burstCentroidMax, centroid)
+            burstCentroids[toneRun - 1] = centroid
             burstCentroidSum = toneRun == 1 ? centroid : burstCentroidSum + centroid
             guard toneRun >= 2 else { return nil }
             return startBurst(now: now)
         }
-        guard let centroid else {
+        // A block whose tone moved away from the burst's is not part of it: the answer's first
+        // syllable, or the next note of a melody.
+        let reference = burstCentroidSum / Double(max(burstBlocks, 1))
+        guard let centroid, abs(centroid - reference) <= Self.maxCentroidJumpHz else {
             offRun += 1
             return offRun >= 2 ? endBurst() : nil
         }
         offRun = 0
+        if burstBlocks < Self.maxLoggedBlocks { burstCentroids[burstBlocks] = centroid }
         burstBlocks += 1
         burstCentroidSum += centroid
-        burstCentroidMin = min(burstCentroidMin, centroid)
-        burstCentroidMax = max(burstCentroidMax, centroid)
         let recent = energySums(from: now - Self.blockFrames, to: now)
         burstBandSum += recent.band
         burstBandFrames += Self.blockFrames
@@ -452,10 +462,18 @@ public struct ToneDetector: Sendable {
             f += 1
         }
         end = max(end, burstOnset + 1)
-        let centroid = burstCentroidSum / Double(max(burstBlocks, 1))
+        let logged = min(burstBlocks, Self.maxLoggedBlocks)
+        let trim = logged >= 2 * Self.edgeBlocks + 2 ? Self.edgeBlocks : (logged >= 4 ? 1 : 0)
+        var lowest = Double.infinity, highest = -Double.infinity, sum = 0.0
+        for i in trim..<(logged - trim) {
+            lowest = min(lowest, burstCentroids[i])
+            highest = max(highest, burstCentroids[i])
+            sum += burstCentroids[i]
+        }
+        let centroid = sum / Double(max(logged - 2 * trim, 1))
         let track = ToneTrack(
             startFrame: burstOnset, endFrame: end, centroidHz: centroid,
-            spreadHz: burstCentroidMax - burstCentroidMin,
+            spreadHz: highest - lowest,
             frequenciesHz: burstFrequencies ?? [centroid.rounded()],
             preGapRatio: burstPreGapRatio
         )

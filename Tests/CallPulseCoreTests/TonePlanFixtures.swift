@@ -255,6 +255,8 @@ enum G711 {
 /// What the ring detector reported for one signal.
 struct RingRun {
     var events: [RingEvent]
+    /// The frame whose `process` call returned each event.
+    var eventFrames: [Int]
     var detector: RingDetector
 
     func summary(firstSpeechOnsetS: Double?, config: RingConfig = RingConfig()) -> RingSummary? {
@@ -269,6 +271,7 @@ struct RingRun {
 func runRingDetector(_ samples: [Float], sampleRateHz: Int, config: RingConfig = RingConfig()) -> RingRun {
     var detector = RingDetector(sampleRateHz: sampleRateHz, config: config)
     var events: [RingEvent] = []
+    var eventFrames: [Int] = []
     var frame = 0
     samples.withUnsafeBufferPointer { all in
         while true {
@@ -277,10 +280,11 @@ func runRingDetector(_ samples: [Float], sampleRateHz: Int, config: RingConfig =
             guard next <= all.count else { break }
             if let event = detector.process(frame: UnsafeBufferPointer(rebasing: all[first..<next])) {
                 events.append(event)
+                eventFrames.append(frame)
             }
             frame += 1
         }
     }
     detector.finish()
-    return RingRun(events: events, detector: detector)
+    return RingRun(events: events, eventFrames: eventFrames, detector: detector)
 }
