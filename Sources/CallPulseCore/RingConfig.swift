@@ -35,6 +35,11 @@ public struct RingConfig: Sendable, Equatable {
     /// Shortest tone burst of a ring, seconds. The shortest ring burst in E.180 is 0.4 s (double
     /// ring); call-waiting beeps are 0.1-0.3 s and DTMF digits 0.04-0.1 s.
     public var minBurstS: Double = 0.34
+    /// Shortest burst of a ring made of one burst, seconds. Single-burst cadences in E.180 sound
+    /// 0.67-2.5 s (Russia 0.8 s); 0.4 s bursts come in pairs (double ring). A lone short note of
+    /// hold music after silence is not a ring. A ring cut short by the answer after earlier
+    /// rings still counts.
+    public var minSingleBurstS: Double = 0.6
     /// Longest tone burst of a ring, seconds (North America 2.0 s, Spain and France 1.5 s);
     /// anything longer is dial tone or hum.
     public var maxBurstS: Double = 3.0

@@ -16,7 +16,7 @@ public struct RingDetector: Sendable {
     public mutating func process(frame: UnsafeBufferPointer<Float>) -> RingEvent? {
         let index = tone.framesProcessed
         if let change = tone.process(frame: frame) { apply(change) }
-        return tracker.tick(frame: index)
+        return tracker.tick(frame: index, lastToneFrame: tone.burstLastToneFrame)
     }
 
     /// Ends the input: closes a burst still sounding and judges the last group of bursts.

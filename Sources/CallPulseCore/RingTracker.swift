@@ -11,6 +11,7 @@ struct RingTracker: Sendable {
     let intraGapFrames: Int
     let minRingOffFrames: Int
     let minBurstFrames: Int
+    let minSingleBurstFrames: Int
     let maxBurstFrames: Int
     let eventAfterFrames: Int
     /// Block centroids of the same tone agree within this, Hz (coarse 10 Hz bins, interpolated).
@@ -41,6 +42,7 @@ struct RingTracker: Sendable {
         intraGapFrames = FrameClock.frames(intraGap)
         minRingOffFrames = FrameClock.frames(config.minRingOffS)
         minBurstFrames = FrameClock.frames(config.minBurstS)
+        minSingleBurstFrames = FrameClock.frames(config.minSingleBurstS)
         maxBurstFrames = FrameClock.frames(config.maxBurstS)
         eventAfterFrames = FrameClock.frames(config.eventAfterS)
     }
@@ -96,13 +98,14 @@ struct RingTracker: Sendable {
         groupPrecedingGap = gap
     }
 
-    /// Called once per frame after the tone detector: reports a ring as it starts, and closes
+    /// Called once per frame after the tone detector (`lastToneFrame`: end of the last block
+    /// judged tone): reports a ring once its burst has held `eventAfterS`, and closes
     /// a group once the off period that follows it is long enough.
-    mutating func tick(frame: Int) -> RingEvent? {
+    mutating func tick(frame: Int, lastToneFrame: Int) -> RingEvent? {
         if groupOpen, liveOnset == nil, let lastEnd, frame - lastEnd >= minRingOffFrames {
             finalizeGroup(followingGap: nil)
         }
-        if let onset = pendingEventOnset, liveOnset != nil, frame - onset >= eventAfterFrames {
+        if let onset = pendingEventOnset, liveOnset != nil, lastToneFrame - onset >= eventAfterFrames {
             pendingEventOnset = nil
             return RingEvent(ringNumber: pendingEventNumber, onsetFrame: onset)
         }
@@ -140,17 +143,20 @@ struct RingTracker: Sendable {
         if let pinned = config.pinnedCadenceS, !pinned.isEmpty {
             let pinnedOn = stride(from: 0, to: pinned.count, by: 2).map { pinned[$0] }
             guard bursts.count <= pinnedOn.count else { return false }
-            for (i, burst) in bursts.enumerated() where i < bursts.count - 1 || shortIndices.last != i {
-                let expected = pinnedOn[i]
-                guard abs(burst.lengthFrames - FrameClock.frames(expected))
-                    <= max(FrameClock.frames(expected * config.pinnedTolerance), 10) else { return false }
+            let cutShortAllowed = followingGap == nil && !rings.isEmpty
+            for (i, burst) in bursts.enumerated() {
+                let expected = FrameClock.frames(pinnedOn[i])
+                let tolerance = max(FrameClock.frames(pinnedOn[i] * config.pinnedTolerance), 5)
+                let cutShort = cutShortAllowed && i == bursts.count - 1 && burst.lengthFrames < expected
+                guard cutShort || abs(burst.lengthFrames - expected) <= tolerance else { return false }
             }
-            if bursts.count < pinnedOn.count, shortIndices.isEmpty, followingGap != nil { return false }
+            if bursts.count < pinnedOn.count, !cutShortAllowed { return false }
         }
-        if shortIndices.isEmpty { return true }
-        // Cut short by the answer: only the last burst of the last ring, when the rings
-        // before it set the tone and the off period.
-        guard shortIndices == [bursts.count - 1], followingGap == nil, !rings.isEmpty,
+        let complete = shortIndices.isEmpty && (bursts.count >= 2 || bursts[0].lengthFrames >= minSingleBurstFrames)
+        if complete { return true }
+        // Cut short by the answer: only the last burst of the last ring may be short, and only
+        // when the rings before it set the tone and the off period.
+        guard shortIndices.allSatisfy({ $0 == bursts.count - 1 }), followingGap == nil, !rings.isEmpty,
               abs(bursts[0].centroidHz - reference) <= Self.sameToneHz / 2 else { return false }
         if let gap = precedingGap, let off = learntOffFrames() {
             return Double(abs(gap - off)) <= 0.3 * Double(off)

@@ -411,7 +411,10 @@ public struct ToneDetector: Sendable {
         burstBlocks = toneRun
         burstFrequencies = nil
         let recent = energySums(from: now - Self.blockFrames, to: now)
-        let level = recent.band / Float(Self.blockFrames)
+        // The tone's level: the highest 5-frame mean of band energy in the last window (the
+        // decision lags the signal by up to a window, so the last frames may be past the tone).
+        var level: Float = 0
+        for f in (now - Self.windowFrames + 2)..<(now - 2) { level = max(level, smoothedBand(f, upTo: now)) }
         burstBandSum = recent.band
         burstBandFrames = Self.blockFrames
         burstLastToneFrame = now
@@ -424,16 +427,18 @@ public struct ToneDetector: Sendable {
         let onset = (f == 0 && smoothedBand(0, upTo: now) >= threshold) ? 0 : min(f + 1, now - 1)
         burstOnset = onset
 
-        // Pre-gap: up to a second before the onset, after the previous burst.
+        // Pre-gap: up to a second before the onset, after the previous burst. A burst that
+        // follows the previous one within 0.13 s continues it (a melody, a voice): never quiet.
         let gapStart = max(onset - Self.preGapFrames, lastBurstEnd ?? 0, framesProcessed - Self.historyFrames)
         let gapEnd = onset - Self.preGapGuardFrames
+        let toneSums = energySums(from: onset, to: now)
+        let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
         var ratio = 0.0
         if gapEnd - gapStart >= 10 {
             let before = energySums(from: gapStart, to: gapEnd)
-            let toneEnergy = recent.energy / Float(max(recent.samples, 1))
-            if before.samples > 0, toneEnergy > 0 {
-                ratio = Double(before.energy / Float(before.samples) / toneEnergy)
-            }
+            ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
+        } else if let lastBurstEnd, gapStart == lastBurstEnd {
+            ratio = .infinity
         }
         burstPreGapRatio = ratio
         return .started(onsetFrame: onset, centroidHz: burstCentroidSum / Double(toneRun), preGapRatio: ratio)
