@@ -30,6 +30,11 @@ struct RingTracker: Sendable {
     private var lastEnd: Int? = nil
     private var pendingEventOnset: Int? = nil
     private var pendingEventNumber = 0
+    /// Tones of rejected groups made only of short bursts (call-waiting beeps and the like):
+    /// later bursts of these tones are not reported live as a first ring again.
+    private var beepCentroids: [Double] = []
+    /// Most beep tones remembered.
+    static let maxBeepTones = 8
 
     init(config: RingConfig) {
         self.config = config
@@ -72,6 +77,7 @@ struct RingTracker: Sendable {
         }
         if let reference = ringCentroids.first ?? (groupOpen ? group.first?.centroidHz : nil),
            abs(reference - centroidHz) > Self.sameToneHz { return }
+        if ringsSoFar.isEmpty, beepCentroids.contains(where: { abs($0 - centroidHz) <= Self.sameToneHz }) { return }
         if ringsSoFar.count >= 2 {
             let period = ringsSoFar[ringsSoFar.count - 1] - ringsSoFar[ringsSoFar.count - 2]
             let expected = ringsSoFar[ringsSoFar.count - 1] + period
@@ -121,7 +127,13 @@ struct RingTracker: Sendable {
             groupOpen = false
             group = []
         }
-        guard !group.isEmpty, isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else { return }
+        guard !group.isEmpty else { return }
+        guard isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else {
+            if group.allSatisfy({ $0.lengthFrames < minBurstFrames }), beepCentroids.count < Self.maxBeepTones {
+                beepCentroids.append(group.map(\.centroidHz).reduce(0, +) / Double(group.count))
+            }
+            return
+        }
         rings.append(Ring(bursts: group.map(\.burst)))
         let centroid = group.map(\.centroidHz).reduce(0, +) / Double(group.count)
         ringCentroids.append(centroid)
