@@ -9,10 +9,10 @@ public struct RingConfig: Sendable, Equatable {
     /// Lowest and highest centre frequency of a ringing tone, Hz (E.180: 340-500 Hz; a small
     /// margin for the centroid of AM tones and for measurement error).
     public var toneBandHz: ClosedRange<Double> = 335...505
-    /// Share of the block's 0-1 kHz energy that the 2nd-order 340-500 Hz band-pass must carry
-    /// before the fine analysis runs (a cheap gate: a pure tone at the band edges gives 0.62,
-    /// white noise 0.32). Range 0.35-0.6.
-    public var gateBandRatio: Double = 0.45
+    /// Tonality D1² / (E·D2) of the block (E: energy, D1, D2: energy of the first and second
+    /// differences) before the fine analysis runs: 1 for a single frequency, ~0.99 for the dual
+    /// and AM ring tones, 2/3 for white noise, lower for voices. A cheap gate. Range 0.7-0.9.
+    public var gateTonality: Double = 0.8
     /// Share of the windowed block energy inside the best 90 Hz wide cluster of bins (the tone,
     /// both tones of a pair, or carrier and side bands of an AM tone). A ring tone at 20 dB SNR
     /// gives > 0.9; voiced speech rarely 0.5. Range 0.6-0.85.

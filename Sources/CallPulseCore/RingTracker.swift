@@ -30,8 +30,8 @@ struct RingTracker: Sendable {
     private var lastEnd: Int? = nil
     private var pendingEventOnset: Int? = nil
     private var pendingEventNumber = 0
-    /// Tones of rejected groups made only of short bursts (call-waiting beeps and the like):
-    /// later bursts of these tones are not reported live as a first ring again.
+    /// Tones of steady bursts too short for a ring heard before any ring (call-waiting beeps
+    /// and the like): later bursts of these tones are not reported live as a first ring.
     private var beepCentroids: [Double] = []
     /// Most beep tones remembered.
     static let maxBeepTones = 8
@@ -58,9 +58,11 @@ struct RingTracker: Sendable {
     private func isNegligible(_ track: ToneTrack) -> Bool {
         guard track.lengthFrames < minBurstFrames else { return false }
         let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
+        // Inside a ring (the gap of a double ring) the second before is the first burst.
+        let insideRing = groupOpen && lastEnd.map { track.startFrame - $0 <= intraGapFrames } ?? false
         return abs(track.centroidHz - reference) > Self.sameToneHz
             || track.spreadHz > config.maxCentroidSpreadHz
-            || track.preGapRatio > config.maxPreGapRatio
+            || (!insideRing && track.preGapRatio > config.maxPreGapRatio)
     }
 
     mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double) {
@@ -91,6 +93,11 @@ struct RingTracker: Sendable {
         liveOnset = nil
         pendingEventOnset = nil
         allBursts.append(track.burst)
+        if rings.isEmpty, track.lengthFrames < minBurstFrames, track.spreadHz <= config.maxCentroidSpreadHz,
+           beepCentroids.count < Self.maxBeepTones,
+           !beepCentroids.contains(where: { abs($0 - track.centroidHz) <= Self.sameToneHz / 2 }) {
+            beepCentroids.append(track.centroidHz)
+        }
         if isNegligible(track) { return }
         let gap = lastEnd.map { track.startFrame - $0 }
         lastEnd = track.endFrame
@@ -129,9 +136,6 @@ struct RingTracker: Sendable {
         }
         guard !group.isEmpty else { return }
         guard isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else {
-            if group.allSatisfy({ $0.lengthFrames < minBurstFrames }), beepCentroids.count < Self.maxBeepTones {
-                beepCentroids.append(group.map(\.centroidHz).reduce(0, +) / Double(group.count))
-            }
             return
         }
         rings.append(Ring(bursts: group.map(\.burst)))

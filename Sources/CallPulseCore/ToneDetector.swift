@@ -22,8 +22,10 @@ struct ToneTrack: Sendable, Equatable {
 ///
 /// Stages, cheapest first (DSP-NOTES "Tones and rings"):
 /// 1. every input sample: a 3rd-order CIC-shaped FIR decimates to ~2 kHz (3 multiply-adds);
-/// 2. every decimated sample: frame energy and a 2nd-order 340-500 Hz band-pass (4 multiply-adds);
-/// 3. every 50 ms block whose band-pass share passes the gate: 32 Goertzel bins, 290-600 Hz,
+/// 2. every decimated sample: energy of the signal and of its first and second differences
+///    (3 multiply-adds, no recursion); over a block they give the mean frequency and a
+///    tonality (D1² / (E·D2) is 1 for one frequency, 2/3 for white noise) — the gate;
+/// 3. every 50 ms block that passes the gate: 32 Goertzel bins, 290-600 Hz,
 ///    10 Hz apart, over a 100 ms Hann window; tests of spectral concentration, neighbouring
 ///    bins and centroid; a state change must hold for 2 blocks;
 /// 4. once per burst: 64 Goertzel bins 2 Hz apart over 0.3 s to name the tone(s) to 1 Hz
@@ -61,9 +63,8 @@ public struct ToneDetector: Sendable {
     /// Pre-gap window, frames (1 s), and frames skipped right before the onset.
     static let preGapFrames = 100
     static let preGapGuardFrames = 3
-    /// Second-order band-pass: centre (geometric mean of 340 and 500 Hz) and quality factor.
-    static let bandCentreHz = 412.0
-    static let bandQ = 2.0
+    /// The gate's frequency range, Hz: the ringing band with room for AM side bands and noise.
+    static let gateBandHz = 300.0...560.0
     /// Block centroids kept per burst for the steadiness test (64 blocks: 3.2 s, past the longest ring burst).
     static let maxLoggedBlocks = 64
     /// Blocks left out of the steadiness test at each end of a burst: their windows straddle the
@@ -84,12 +85,12 @@ public struct ToneDetector: Sendable {
     let fineLength: Int
     /// Polyphase weights of the decimator: input phase p feeds the current, next and
     /// next-but-one output.
-    var weightsNow: [Float]
-    var weightsNext: [Float]
-    var weightsLater: [Float]
-    let bandB0: Float
-    let bandA1: Float
-    let bandA2: Float
+    /// Groups of 4 input phases (zero-padded): now, next, later weights of group c at 3c...3c+2.
+    var weights: [SIMD4<Float>]
+    let weightGroups: Int
+    /// Gate limits on cos(ω) of the mean frequency (cos falls as the frequency rises).
+    let gateCosHigh: Float
+    let gateCosLow: Float
     var hann: [Float]
     var hannFine: [Float]
     var coarseCoefficients: [SIMD8<Float>]
@@ -102,20 +103,14 @@ public struct ToneDetector: Sendable {
     var acc0: Float = 0
     var acc1: Float = 0
     var acc2: Float = 0
-    var bandX1: Float = 0
-    var bandX2: Float = 0
-    var bandY1: Float = 0
-    var bandY2: Float = 0
-    var energyAcc: Float = 0
-    var bandAcc: Float = 0
-    var samplesInFrame = 0
-    /// Decimated samples, a power-of-two ring.
+    var previous1: Float = 0
+    var previous2: Float = 0
+    /// Decimated samples, a power-of-two ring. (One array per role: each array touched per
+    /// frame costs a retain and a release, more than the arithmetic at 8 kHz.)
     var history: [Float]
     var historyWritten = 0
-    /// Per frame: 0-1 kHz energy, band-pass energy, decimated sample count.
-    var frameEnergy: [Float]
-    var frameBand: [Float]
-    var frameSamples: [Int32]
+    /// Per frame, a ring: 0-1 kHz energy, energy of the first and second differences, samples.
+    var frameStats: [SIMD4<Float>]
     /// Number of frames processed (the next frame's index).
     public private(set) var framesProcessed = 0
 
@@ -160,17 +155,23 @@ public struct ToneDetector: Sendable {
         }
         let kernelSum = kernel.reduce(0, +)
         kernel = kernel.map { $0 / kernelSum } + [Double](repeating: 0, count: 3 * decimation - kernel.count)
-        weightsNow = (0..<decimation).map { Float(kernel[decimation - 1 - $0]) }
-        weightsNext = (0..<decimation).map { Float(kernel[2 * decimation - 1 - $0]) }
-        weightsLater = (0..<decimation).map { Float(kernel[3 * decimation - 1 - $0]) }
+        let weightsNow = (0..<decimation).map { Float(kernel[decimation - 1 - $0]) }
+        let weightsNext = (0..<decimation).map { Float(kernel[2 * decimation - 1 - $0]) }
+        let weightsLater = (0..<decimation).map { Float(kernel[3 * decimation - 1 - $0]) }
 
-        // RBJ band-pass, 0 dB peak gain.
-        let omega = 2 * Double.pi * Self.bandCentreHz / decimatedRateHz
-        let alpha = Double.sin(omega) / (2 * Self.bandQ)
-        let a0 = 1 + alpha
-        bandB0 = Float(alpha / a0)
-        bandA1 = Float(-2 * Double.cos(omega) / a0)
-        bandA2 = Float((1 - alpha) / a0)
+        let chunks = (decimation + 3) / 4
+        func vectors(_ weights: [Float]) -> [SIMD4<Float>] {
+            (0..<chunks).map { c in
+                var lane = SIMD4<Float>()
+                for i in 0..<4 where 4 * c + i < decimation { lane[i] = weights[4 * c + i] }
+                return lane
+            }
+        }
+        let vectorNow = vectors(weightsNow), vectorNext = vectors(weightsNext), vectorLater = vectors(weightsLater)
+        weights = (0..<chunks).flatMap { [vectorNow[$0], vectorNext[$0], vectorLater[$0]] }
+        weightGroups = chunks
+        gateCosHigh = Float(Double.cos(2 * Double.pi * Self.gateBandHz.lowerBound / decimatedRateHz))
+        gateCosLow = Float(Double.cos(2 * Double.pi * Self.gateBandHz.upperBound / decimatedRateHz))
 
         hann = Self.hannWindow(windowLength)
         hannFine = Self.hannWindow(fineLength)
@@ -182,9 +183,7 @@ public struct ToneDetector: Sendable {
         var capacity = 1
         while capacity < fineLength + windowLength { capacity *= 2 }
         history = [Float](repeating: 0, count: capacity)
-        frameEnergy = [Float](repeating: 0, count: Self.historyFrames)
-        frameBand = [Float](repeating: 0, count: Self.historyFrames)
-        frameSamples = [Int32](repeating: 0, count: Self.historyFrames)
+        frameStats = [SIMD4<Float>](repeating: .zero, count: Self.historyFrames)
         scratch = [Float](repeating: 0, count: max(fineLength, windowLength))
         share = [Float](repeating: 0, count: Self.coarseBinCount)
         burstCentroids = [Double](repeating: 0, count: Self.maxLoggedBlocks)
@@ -208,60 +207,75 @@ public struct ToneDetector: Sendable {
 
     /// Feeds one 10 ms frame; returns a burst start or end when a block decision changes state.
     mutating func process(frame: UnsafeBufferPointer<Float>) -> Change? {
+        let mask = history.count - 1
+        let decimation = self.decimation
+        let groups = weightGroups
+        let vectorized = decimation % 4 == 0
         var phase = self.phase
         var acc0 = self.acc0, acc1 = self.acc1, acc2 = self.acc2
-        var x1 = bandX1, x2 = bandX2, y1 = bandY1, y2 = bandY2
-        var energy: Float = 0
-        var band: Float = 0
+        var y1 = previous1, y2 = previous2
         var written = historyWritten
-        let decimation = self.decimation
-        let b0 = bandB0, a1 = bandA1, a2 = bandA2
-        let mask = history.count - 1
-        weightsNow.withUnsafeBufferPointer { wNow in
-            weightsNext.withUnsafeBufferPointer { wNext in
-                weightsLater.withUnsafeBufferPointer { wLater in
-                    history.withUnsafeMutableBufferPointer { hist in
-                        for sample in frame {
-                            acc0 += wNow[phase] * sample
-                            acc1 += wNext[phase] * sample
-                            acc2 += wLater[phase] * sample
-                            phase += 1
-                            if phase == decimation {
-                                phase = 0
-                                let y = acc0
-                                acc0 = acc1
-                                acc1 = acc2
-                                acc2 = 0
-                                hist[written & mask] = y
-                                written &+= 1
-                                energy += y * y
-                                let v = b0 * (y - x2) - a1 * y1 - a2 * y2
-                                x2 = x1
-                                x1 = y
-                                y2 = y1
-                                y1 = v
-                                band += v * v
-                            }
+        let before = written
+        // Energy of the samples and of their first and second differences.
+        var energy: Float = 0, diff1: Float = 0, diff2: Float = 0
+        weights.withUnsafeBufferPointer { w in
+            history.withUnsafeMutableBufferPointer { hist in
+                let count = frame.count
+                var i = 0
+                @inline(__always) func emit(_ y: Float) {
+                    hist[written & mask] = y
+                    written &+= 1
+                    let first = y - y1
+                    let second = first - (y1 - y2)
+                    energy += y * y
+                    diff1 += first * first
+                    diff2 += second * second
+                    y2 = y1
+                    y1 = y
+                }
+                while i < count {
+                    if phase == 0 && vectorized && i + decimation <= count {
+                        // A whole decimation block: three dot products in 4-wide pieces.
+                        let base = UnsafeRawPointer(frame.baseAddress! + i)
+                        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>()
+                        for c in 0..<groups {
+                            let x = base.loadUnaligned(fromByteOffset: 16 * c, as: SIMD4<Float>.self)
+                            s0 += w[3 * c] * x
+                            s1 += w[3 * c + 1] * x
+                            s2 += w[3 * c + 2] * x
                         }
+                        emit(acc0 + s0.sum())
+                        acc0 = acc1 + s1.sum()
+                        acc1 = acc2 + s2.sum()
+                        acc2 = 0
+                        i += decimation
+                        continue
                     }
+                    let sample = frame[i]
+                    let group = 3 * (phase >> 2), lane = phase & 3
+                    acc0 += w[group][lane] * sample
+                    acc1 += w[group + 1][lane] * sample
+                    acc2 += w[group + 2][lane] * sample
+                    phase += 1
+                    if phase == decimation {
+                        phase = 0
+                        emit(acc0)
+                        acc0 = acc1
+                        acc1 = acc2
+                        acc2 = 0
+                    }
+                    i += 1
                 }
             }
         }
-        let count = written - historyWritten
         self.phase = phase
         self.acc0 = acc0
         self.acc1 = acc1
         self.acc2 = acc2
-        bandX1 = x1
-        bandX2 = x2
-        // Denormals in a silent tail are flushed so the recursion never slows down.
-        bandY1 = abs(y1) < 1e-20 ? 0 : y1
-        bandY2 = abs(y2) < 1e-20 ? 0 : y2
+        previous1 = y1
+        previous2 = y2
         historyWritten = written
-        let slot = framesProcessed % Self.historyFrames
-        frameEnergy[slot] = energy
-        frameBand[slot] = band
-        frameSamples[slot] = Int32(count)
+        frameStats[framesProcessed % Self.historyFrames] = SIMD4(energy, diff1, diff2, Float(written - before))
         framesProcessed += 1
         guard framesProcessed % Self.blockFrames == 0 else { return nil }
         return analyzeBlock()
@@ -275,18 +289,19 @@ public struct ToneDetector: Sendable {
 
     // MARK: Blocks
 
-    private func energySums(from start: Int, to end: Int) -> (energy: Float, band: Float, samples: Int) {
-        var energy: Float = 0, band: Float = 0, samples = 0
+    private func energySums(from start: Int, to end: Int) -> (energy: Float, diff1: Float, diff2: Float, samples: Int) {
+        var energy: Float = 0, diff1: Float = 0, diff2: Float = 0, samples = 0
         let lower = max(start, framesProcessed - Self.historyFrames, 0)
         if lower < end {
             for f in lower..<end {
-                let slot = f % Self.historyFrames
-                energy += frameEnergy[slot]
-                band += frameBand[slot]
-                samples += Int(frameSamples[slot])
+                let stats = frameStats[f % Self.historyFrames]
+                energy += stats[0]
+                diff1 += stats[1]
+                diff2 += stats[2]
+                samples += Int(stats[3])
             }
         }
-        return (energy, band, samples)
+        return (energy, diff1, diff2, samples)
     }
 
     /// The block test: is the last 100 ms a steady tone in the ringing band? Returns its centroid.
@@ -294,8 +309,11 @@ public struct ToneDetector: Sendable {
         let now = framesProcessed
         guard historyWritten >= windowLength, now >= Self.windowFrames else { return nil }
         let sums = energySums(from: now - Self.windowFrames, to: now)
-        guard sums.samples > 0, sums.energy / Float(sums.samples) >= floorPower,
-              sums.band >= Float(config.gateBandRatio) * sums.energy else { return nil }
+        guard sums.samples > 0, sums.energy / Float(sums.samples) >= floorPower else { return nil }
+        // Gate: mean frequency in the band (cos ω = 1 - D1 / 2E) and one dominant frequency.
+        let cosine = 1 - sums.diff1 / (2 * sums.energy)
+        guard cosine <= gateCosHigh, cosine >= gateCosLow,
+              sums.diff1 * sums.diff1 >= Float(config.gateTonality) * sums.energy * sums.diff2 else { return nil }
 
         let windowedEnergy = windowLatest(count: windowLength, window: hann)
         guard windowedEnergy > 0 else { return nil }
@@ -339,20 +357,33 @@ public struct ToneDetector: Sendable {
     }
 
     /// Goertzel over `scratch[0..<count]` for 8 bins per coefficient vector; powers into `powers`.
+    /// Four vectors run side by side so that their recursions overlap in the pipeline.
     private mutating func goertzel(count: Int, coefficients: [SIMD8<Float>]) {
+        precondition(coefficients.count % 4 == 0)
         scratch.withUnsafeBufferPointer { x in
             coefficients.withUnsafeBufferPointer { coeff in
                 powers.withUnsafeMutableBufferPointer { out in
-                    for g in 0..<coeff.count {
-                        let c = coeff[g]
-                        var s1 = SIMD8<Float>.zero
-                        var s2 = SIMD8<Float>.zero
+                    for g in stride(from: 0, to: coeff.count, by: 4) {
+                        let c0 = coeff[g], c1 = coeff[g + 1], c2 = coeff[g + 2], c3 = coeff[g + 3]
+                        var a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero
+                        var b1 = SIMD8<Float>.zero, b2 = SIMD8<Float>.zero
+                        var e1 = SIMD8<Float>.zero, e2 = SIMD8<Float>.zero
+                        var d1 = SIMD8<Float>.zero, d2 = SIMD8<Float>.zero
                         for n in 0..<count {
-                            let s0 = SIMD8<Float>(repeating: x[n]) + c * s1 - s2
-                            s2 = s1
-                            s1 = s0
+                            let v = SIMD8<Float>(repeating: x[n])
+                            let a0 = v + c0 * a1 - a2
+                            let b0 = v + c1 * b1 - b2
+                            let e0 = v + c2 * e1 - e2
+                            let d0 = v + c3 * d1 - d2
+                            a2 = a1; a1 = a0
+                            b2 = b1; b1 = b0
+                            e2 = e1; e1 = e0
+                            d2 = d1; d1 = d0
                         }
-                        out[g] = s1 * s1 + s2 * s2 - c * s1 * s2
+                        out[g] = a1 * a1 + a2 * a2 - c0 * a1 * a2
+                        out[g + 1] = b1 * b1 + b2 * b2 - c1 * b1 * b2
+                        out[g + 2] = e1 * e1 + e2 * e2 - c2 * e1 * e2
+                        out[g + 3] = d1 * d1 + d2 * d2 - c3 * d1 * d2
                     }
                 }
             }
@@ -385,7 +416,7 @@ public struct ToneDetector: Sendable {
         burstBlocks += 1
         burstCentroidSum += centroid
         let recent = energySums(from: now - Self.blockFrames, to: now)
-        burstBandSum += recent.band
+        burstBandSum += recent.energy
         burstBandFrames += Self.blockFrames
         burstLastToneFrame = now
         if burstFrequencies == nil, now - burstOnset >= Int(Self.fineWindowS * Double(FrameClock.framesPerSecond)) + 2,
@@ -401,7 +432,7 @@ public struct ToneDetector: Sendable {
         let upper = min(f + 3, end)
         guard lower < upper else { return 0 }
         var sum: Float = 0
-        for g in lower..<upper { sum += frameBand[g % Self.historyFrames] }
+        for g in lower..<upper { sum += frameStats[g % Self.historyFrames][0] }
         return sum / Float(upper - lower)
     }
 
@@ -415,7 +446,7 @@ public struct ToneDetector: Sendable {
         // decision lags the signal by up to a window, so the last frames may be past the tone).
         var level: Float = 0
         for f in (now - Self.windowFrames + 2)..<(now - 2) { level = max(level, smoothedBand(f, upTo: now)) }
-        burstBandSum = recent.band
+        burstBandSum = recent.energy
         burstBandFrames = Self.blockFrames
         burstLastToneFrame = now
         // Onset: the earliest frame of the run whose smoothed band energy holds 40 % of the
@@ -438,6 +469,10 @@ public struct ToneDetector: Sendable {
             let before = energySums(from: gapStart, to: gapEnd)
             ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
         } else if let lastBurstEnd, gapStart == lastBurstEnd {
+            ratio = .infinity
+        }
+        if let lastBurstEnd, gapStart == lastBurstEnd, gapEnd - gapStart < Self.preGapFrames / 2 {
+            // Less than half a second since the last burst: too little to call the gap quiet.
             ratio = .infinity
         }
         burstPreGapRatio = ratio
