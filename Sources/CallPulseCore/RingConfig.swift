@@ -13,7 +13,7 @@ public struct RingConfig: Sendable, Equatable {
     /// differences) before the fine analysis runs: 1 for a single frequency, ~0.99 for the dual
     /// and AM ring tones, 2/3 for white noise, lower for voices. A cheap gate. Range 0.7-0.9.
     public var gateTonality: Double = 0.8
-    /// Share of the windowed block energy inside the best 90 Hz wide cluster of bins (the tone,
+    /// Share of the windowed block energy inside the best 110 Hz wide cluster of bins (the tone,
     /// both tones of a pair, or carrier and side bands of an AM tone). A ring tone at 20 dB SNR
     /// gives > 0.9; voiced speech rarely 0.5. Range 0.6-0.85.
     public var minToneFraction: Double = 0.7

@@ -47,9 +47,9 @@ public struct ToneDetector: Sendable {
     static let coarseFirstHz = 290.0
     static let coarseStepHz = 10.0
     static let coarseBinCount = 32
-    /// The tone cluster spans 10 coarse bins (90 Hz between outer bin centres): wide enough
-    /// for 425+480 Hz and the side bands of 400 Hz modulated at 40 Hz.
-    static let clusterBins = 10
+    /// The tone cluster spans 12 coarse bins (110 Hz between outer bin centres): wide enough
+    /// for 425+480 Hz and for 420 Hz modulated at 40 Hz (side bands at 380 and 460 Hz).
+    static let clusterBins = 12
     /// Neighbouring bins tested on each side of the cluster.
     static let neighbourBins = 3
     /// Fine analysis: 64 bins 2 Hz apart centred on the burst centroid, over 0.3 s.

@@ -127,7 +127,7 @@ struct RingDetectorTests {
         }
     }
 
-    @Test("white and pink noise at 20 dB SNR", arguments: [SignalBuilder.NoiseColour.white, .pink], ["NL", "UK", "US", "JP", "AU 413", "IN"])
+    @Test("white and pink noise at 20 dB SNR", arguments: [SignalBuilder.NoiseColour.white, .pink], ["NL", "UK", "US", "JP", "AU 413", "IN", "US old"])
     func noise(colour: SignalBuilder.NoiseColour, country: String) {
         let call = RingingCall(plan: TonePlan.named(country), rings: 3, peakDbfs: -30, noise: colour, snrDb: 20)
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
