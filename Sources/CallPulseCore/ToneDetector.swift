@@ -56,7 +56,7 @@ public struct ToneDetector: Sendable {
     static let fineBinCount = 64
     static let fineStepHz = 2.0
     static let fineWindowS = 0.3
-    /// Smoothed band energy crossing this share of the burst level marks onset and end.
+    /// Smoothed 0-1 kHz frame energy crossing this share of the burst level marks onset and end.
     static let edgeThreshold: Float = 0.4
     /// Frames of energy history kept (2.56 s: the pre-gap second plus detection delay).
     static let historyFrames = 256
@@ -426,7 +426,7 @@ public struct ToneDetector: Sendable {
         return nil
     }
 
-    /// Mean band energy of frames `[f-2, f+2]` (those available).
+    /// Mean 0-1 kHz energy of frames `[f-2, f+2]` (those available).
     private func smoothedBand(_ f: Int, upTo end: Int) -> Float {
         let lower = max(f - 2, framesProcessed - Self.historyFrames, 0)
         let upper = min(f + 3, end)
@@ -442,14 +442,14 @@ public struct ToneDetector: Sendable {
         burstBlocks = toneRun
         burstFrequencies = nil
         let recent = energySums(from: now - Self.blockFrames, to: now)
-        // The tone's level: the highest 5-frame mean of band energy in the last window (the
+        // The tone's level: the highest 5-frame mean of frame energy in the last window (the
         // decision lags the signal by up to a window, so the last frames may be past the tone).
         var level: Float = 0
         for f in (now - Self.windowFrames + 2)..<(now - 2) { level = max(level, smoothedBand(f, upTo: now)) }
         burstBandSum = recent.energy
         burstBandFrames = Self.blockFrames
         burstLastToneFrame = now
-        // Onset: the earliest frame of the run whose smoothed band energy holds 40 % of the
+        // Onset: the earliest frame of the run whose smoothed energy holds 40 % of the
         // tone's level; with a 5-frame average that frame is one before the step.
         let threshold = Self.edgeThreshold * level
         let lowest = max(now - 4 * Self.windowFrames, framesProcessed - Self.historyFrames + 2, lastBurstEnd ?? 0, 0)
@@ -486,7 +486,7 @@ public struct ToneDetector: Sendable {
         offRun = 0
         let level = burstBandSum / Float(max(burstBandFrames, 1))
         let threshold = Self.edgeThreshold * level
-        // End: the last frame of the run whose smoothed band energy holds 40 % of the burst level.
+        // End: the last frame of the run whose smoothed energy holds 40 % of the burst level.
         let first = max(burstOnset, burstLastToneFrame - 7)
         var end = first
         var misses = 0
