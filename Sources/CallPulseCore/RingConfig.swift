@@ -1,0 +1,74 @@
+/// Tuning of the ring detector (SPEC "Ring"). Every constant is in seconds, hertz or a plain
+/// ratio; the detector converts times to whole 10 ms frames. The defaults were chosen against
+/// the national tone plans of ITU-T E.180 Supplement 2 (ringing 340-500 Hz; ring bursts 0.4-2.5 s;
+/// off periods 2-5 s) and the false alarms of issue 3 (dial, busy, congestion, call waiting,
+/// DTMF, hold music, sung notes, hum).
+public struct RingConfig: Sendable, Equatable {
+    // MARK: Tone band and spectral tests (per 50 ms block, 100 ms window)
+
+    /// Lowest and highest centre frequency of a ringing tone, Hz (E.180: 340-500 Hz; a small
+    /// margin for the centroid of AM tones and for measurement error).
+    public var toneBandHz: ClosedRange<Double> = 335...505
+    /// Tonality D1² / (E·D2) of the block (E: energy, D1, D2: energy of the first and second
+    /// differences) before the fine analysis runs: 1 for a single frequency, ~0.99 for the dual
+    /// and AM ring tones, 2/3 for white noise, lower for voices. A cheap gate. Range 0.7-0.9.
+    public var gateTonality: Double = 0.8
+    /// Share of the windowed block energy inside the best 110 Hz wide cluster of bins (the tone,
+    /// both tones of a pair, or carrier and side bands of an AM tone). A ring tone at 20 dB SNR
+    /// gives > 0.9; voiced speech rarely 0.5. Range 0.6-0.85.
+    public var minToneFraction: Double = 0.7
+    /// Energy in the bins just outside the cluster (40-60 Hz from its edges) relative to the
+    /// cluster: at most this (-10 dB). Rejects the harmonic combs of voice and music.
+    public var maxNeighbourRatio: Double = 0.1
+    /// Blocks quieter than this mean power (0-1 kHz after decimation), dBFS, are never tones
+    /// (-70 dBFS: 30 dB under the quietest ring tone the issue asks for, -40 dBFS).
+    public var floorDbfs: Double = -70
+    /// Largest spread of the block centroids over one burst, Hz. A tone plan's tone is stable
+    /// to < 1 Hz; a sung or whistled note with ±1 % vibrato spreads 5-10 Hz. Range 2-5 Hz.
+    public var maxCentroidSpreadHz: Double = 3.0
+    /// Largest level difference between the two tones of a dual tone, dB (twist). A weaker
+    /// second peak is not reported as a tone of the pair.
+    public var maxTwistDb: Double = 10
+
+    // MARK: Bursts and rings
+
+    /// Shortest tone burst of a ring, seconds. The shortest ring burst in E.180 is 0.4 s (double
+    /// ring); call-waiting beeps are 0.1-0.3 s and DTMF digits 0.04-0.1 s.
+    public var minBurstS: Double = 0.34
+    /// Shortest burst of a ring made of one burst, seconds. Single-burst cadences in E.180 sound
+    /// 0.67-2.5 s (Russia 0.8 s); 0.4 s bursts come in pairs (double ring). A lone short note of
+    /// hold music after silence is not a ring. A ring cut short by the answer after earlier
+    /// rings still counts.
+    public var minSingleBurstS: Double = 0.6
+    /// Longest tone burst of a ring, seconds (North America 2.0 s, Spain and France 1.5 s);
+    /// anything longer is dial tone or hum.
+    public var maxBurstS: Double = 3.0
+    /// Bursts separated by at most this silence belong to one ring (the 0.2 s gap of a double
+    /// ring). Busy tones (0.375-0.5 s gaps) are split into separate groups.
+    public var maxIntraRingGapS: Double = 0.3
+    /// A ring is preceded and followed by at least this silence (or by the start of ringing,
+    /// or by the answer). The shortest off period of a ringing cadence is ~2 s; busy and
+    /// congestion tones have 0.25-0.75 s.
+    public var minRingOffS: Double = 1.2
+    /// At most this many bursts in one ring (double ring: 2).
+    public var maxBurstsPerRing: Int = 3
+    /// Mean 0-1 kHz energy of the second before a ring, relative to the ring tone's energy:
+    /// at most this (-10 dB). Ringing follows silence or line noise; a note sung between words
+    /// follows speech.
+    public var maxPreGapRatio: Double = 0.1
+    /// Pins the cadence (on, off, on, off… seconds, e.g. [0.4, 0.2, 0.4, 2.0]); `nil` learns it.
+    public var pinnedCadenceS: [Double]? = nil
+    /// Relative tolerance of burst durations against a pinned cadence.
+    public var pinnedTolerance: Double = 0.25
+
+    // MARK: Answer
+
+    /// Speech must start within this time after the last ring burst for the call to count as
+    /// answered (SPEC: 10 s).
+    public var answerWithinS: Double = 10.0
+    /// A live `RingEvent` is reported once the burst has sounded this long (0.2 s: long enough
+    /// to skip DTMF digits and most call-waiting beeps, short enough for "within 300 ms").
+    public var eventAfterS: Double = 0.2
+
+    public init() {}
+}

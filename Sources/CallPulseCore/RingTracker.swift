@@ -1,0 +1,237 @@
+/// Groups tone bursts into rings and learns the cadence (SPEC "Ring").
+///
+/// Bursts separated by at most `maxIntraRingGapS` form a group (a double ring is one group).
+/// A group is a ring when every burst is steady and `minBurstS`-`maxBurstS` long, it has at
+/// most `maxBurstsPerRing` bursts, it is preceded and followed by at least `minRingOffS` of
+/// no tone (or by the start of ringing, or the answer), the second before it was quiet, and its
+/// tone matches the first ring's. The last ring may be cut short by the answer: a burst shorter
+/// than `minBurstS` still counts when its tone and its onset fit the rings before it.
+struct RingTracker: Sendable {
+    let config: RingConfig
+    let intraGapFrames: Int
+    let minRingOffFrames: Int
+    let minBurstFrames: Int
+    let minSingleBurstFrames: Int
+    let maxBurstFrames: Int
+    let eventAfterFrames: Int
+    /// Block centroids of the same tone agree within this, Hz (coarse 10 Hz bins, interpolated).
+    static let sameToneHz = 8.0
+
+    private(set) var rings: [Ring] = []
+    private(set) var allBursts: [ToneBurst] = []
+    /// Mean centroid of each ring (parallel to `rings`).
+    private var ringCentroids: [Double] = []
+    private var ringFrequencies: [[Double]] = []
+
+    private var group: [ToneTrack] = []
+    private var groupOpen = false
+    private var groupPrecedingGap: Int? = nil
+    private var liveOnset: Int? = nil
+    private var lastEnd: Int? = nil
+    private var pendingEventOnset: Int? = nil
+    private var pendingEventNumber = 0
+    /// Tones of steady bursts too short for a ring heard before any ring (call-waiting beeps
+    /// and the like): later bursts of these tones are not reported live as a first ring.
+    private var beepCentroids: [Double] = []
+    /// Most beep tones remembered.
+    static let maxBeepTones = 8
+
+    init(config: RingConfig) {
+        self.config = config
+        var intraGap = config.maxIntraRingGapS
+        if let pinned = config.pinnedCadenceS, pinned.count >= 4 {
+            // The longest gap inside a pinned ring, with the same tolerance as the bursts.
+            let inner = stride(from: 1, to: pinned.count - 1, by: 2).map { pinned[$0] }
+            intraGap = max(intraGap, (inner.max() ?? 0) * (1 + config.pinnedTolerance))
+        }
+        intraGapFrames = FrameClock.frames(intraGap)
+        minRingOffFrames = FrameClock.frames(config.minRingOffS)
+        minBurstFrames = FrameClock.frames(config.minBurstS)
+        minSingleBurstFrames = FrameClock.frames(config.minSingleBurstS)
+        maxBurstFrames = FrameClock.frames(config.maxBurstS)
+        eventAfterFrames = FrameClock.frames(config.eventAfterS)
+    }
+
+    /// A burst shorter than a ring burst whose tone differs from the rings', or wavers, or that
+    /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
+    /// ring: it neither joins a ring nor shortens the off period around one.
+    private func isNegligible(_ track: ToneTrack) -> Bool {
+        guard track.lengthFrames < minBurstFrames else { return false }
+        let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
+        // Inside a ring (the gap of a double ring) the second before is the first burst.
+        let insideRing = groupOpen && lastEnd.map { track.startFrame - $0 <= intraGapFrames } ?? false
+        return abs(track.centroidHz - reference) > Self.sameToneHz
+            || track.spreadHz > config.maxCentroidSpreadHz
+            || (!insideRing && track.preGapRatio > config.maxPreGapRatio)
+    }
+
+    mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double) {
+        liveOnset = onsetFrame
+        pendingEventOnset = nil
+        let gap = lastEnd.map { onsetFrame - $0 }
+        if groupOpen, let gap, gap <= intraGapFrames { return }
+        // Live report: a burst after a long enough off period, after a quiet second, of the
+        // rings' tone, and (once the period is known) on time.
+        guard gap.map({ $0 >= minRingOffFrames }) ?? true, preGapRatio <= config.maxPreGapRatio else { return }
+        var ringsSoFar = rings.map(\.onsetFrame)
+        if groupOpen, !group.isEmpty, isRing(group, precedingGap: groupPrecedingGap, followingGap: gap) {
+            ringsSoFar.append(group[0].startFrame)
+        }
+        if let reference = ringCentroids.first ?? (groupOpen ? group.first?.centroidHz : nil),
+           abs(reference - centroidHz) > Self.sameToneHz { return }
+        if ringsSoFar.isEmpty, beepCentroids.contains(where: { abs($0 - centroidHz) <= Self.sameToneHz }) { return }
+        if ringsSoFar.count >= 2 {
+            let period = ringsSoFar[ringsSoFar.count - 1] - ringsSoFar[ringsSoFar.count - 2]
+            let expected = ringsSoFar[ringsSoFar.count - 1] + period
+            guard Double(abs(onsetFrame - expected)) <= 0.3 * Double(period) else { return }
+        }
+        pendingEventOnset = onsetFrame
+        pendingEventNumber = ringsSoFar.count + 1
+    }
+
+    mutating func burstEnded(_ track: ToneTrack) {
+        liveOnset = nil
+        pendingEventOnset = nil
+        allBursts.append(track.burst)
+        if rings.isEmpty, track.lengthFrames < minBurstFrames, track.spreadHz <= config.maxCentroidSpreadHz,
+           beepCentroids.count < Self.maxBeepTones,
+           !beepCentroids.contains(where: { abs($0 - track.centroidHz) <= Self.sameToneHz / 2 }) {
+            beepCentroids.append(track.centroidHz)
+        }
+        if isNegligible(track) { return }
+        let gap = lastEnd.map { track.startFrame - $0 }
+        lastEnd = track.endFrame
+        if groupOpen, let gap, gap <= intraGapFrames {
+            group.append(track)
+            return
+        }
+        if groupOpen { finalizeGroup(followingGap: gap) }
+        groupOpen = true
+        group = [track]
+        groupPrecedingGap = gap
+    }
+
+    /// Called once per frame after the tone detector (`lastToneFrame`: end of the last block
+    /// judged tone): reports a ring once its burst has held `eventAfterS`, and closes
+    /// a group once the off period that follows it is long enough.
+    mutating func tick(frame: Int, lastToneFrame: Int) -> RingEvent? {
+        if groupOpen, liveOnset == nil, let lastEnd, frame - lastEnd >= minRingOffFrames {
+            finalizeGroup(followingGap: nil)
+        }
+        if let onset = pendingEventOnset, liveOnset != nil, lastToneFrame - onset >= eventAfterFrames {
+            pendingEventOnset = nil
+            return RingEvent(ringNumber: pendingEventNumber, onsetFrame: onset)
+        }
+        return nil
+    }
+
+    mutating func finish() {
+        if groupOpen { finalizeGroup(followingGap: nil) }
+    }
+
+    private mutating func finalizeGroup(followingGap: Int?) {
+        defer {
+            groupOpen = false
+            group = []
+        }
+        guard !group.isEmpty else { return }
+        guard isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else {
+            return
+        }
+        rings.append(Ring(bursts: group.map(\.burst)))
+        let centroid = group.map(\.centroidHz).reduce(0, +) / Double(group.count)
+        ringCentroids.append(centroid)
+        ringFrequencies.append(contentsOf: group.filter { $0.lengthFrames >= minBurstFrames }.map(\.frequenciesHz))
+    }
+
+    private func isRing(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
+        guard bursts.count <= config.maxBurstsPerRing else { return false }
+        if let gap = precedingGap, gap < minRingOffFrames { return false }
+        if let gap = followingGap, gap < minRingOffFrames { return false }
+        guard bursts[0].preGapRatio <= config.maxPreGapRatio else { return false }
+        let reference = ringCentroids.first ?? bursts[0].centroidHz
+        for burst in bursts {
+            guard burst.spreadHz <= config.maxCentroidSpreadHz,
+                  abs(burst.centroidHz - reference) <= Self.sameToneHz,
+                  burst.lengthFrames <= maxBurstFrames else { return false }
+        }
+        let shortIndices = bursts.indices.filter { bursts[$0].lengthFrames < minBurstFrames }
+        if let pinned = config.pinnedCadenceS, !pinned.isEmpty {
+            let pinnedOn = stride(from: 0, to: pinned.count, by: 2).map { pinned[$0] }
+            guard bursts.count <= pinnedOn.count else { return false }
+            let cutShortAllowed = followingGap == nil && !rings.isEmpty
+            for (i, burst) in bursts.enumerated() {
+                let expected = FrameClock.frames(pinnedOn[i])
+                let tolerance = max(FrameClock.frames(pinnedOn[i] * config.pinnedTolerance), 5)
+                let cutShort = cutShortAllowed && i == bursts.count - 1 && burst.lengthFrames < expected
+                guard cutShort || abs(burst.lengthFrames - expected) <= tolerance else { return false }
+            }
+            if bursts.count < pinnedOn.count, !cutShortAllowed { return false }
+        }
+        let complete = shortIndices.isEmpty && (bursts.count >= 2 || bursts[0].lengthFrames >= minSingleBurstFrames)
+        if complete { return true }
+        // Cut short by the answer: only the last burst of the last ring may be short, and only
+        // when the rings before it set the tone and the off period.
+        guard shortIndices.allSatisfy({ $0 == bursts.count - 1 }), followingGap == nil, !rings.isEmpty,
+              abs(bursts[0].centroidHz - reference) <= Self.sameToneHz / 2 else { return false }
+        if let gap = precedingGap, let off = learntOffFrames() {
+            return Double(abs(gap - off)) <= 0.3 * Double(off)
+        }
+        return true
+    }
+
+    // MARK: Cadence
+
+    /// The off period learnt so far: median gap from a ring's end to the next ring's onset.
+    func learntOffFrames() -> Int? {
+        guard rings.count >= 2 else {
+            if let pinned = config.pinnedCadenceS, let off = pinned.last, pinned.count >= 2 { return FrameClock.frames(off) }
+            return nil
+        }
+        let offs = zip(rings, rings.dropFirst()).map { $1.onsetFrame - $0.endFrame }
+        return offs.sorted()[offs.count / 2]
+    }
+
+    /// The learnt on/off pattern in seconds: the bursts and gaps of the most common ring shape
+    /// (median of each), then the off period (median); the pinned cadence when nothing was learnt.
+    var cadenceS: [Double] {
+        let complete = rings.count >= 2 ? Array(rings.dropLast()) : rings
+        guard !complete.isEmpty else { return config.pinnedCadenceS ?? [] }
+        var counts: [Int: Int] = [:]
+        for ring in complete { counts[ring.bursts.count, default: 0] += 1 }
+        let shape = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key
+        let same = complete.filter { $0.bursts.count == shape }
+        var pattern: [Double] = []
+        for i in 0..<shape {
+            pattern.append(median(same.map { $0.bursts[i].endFrame - $0.bursts[i].startFrame }))
+            if i < shape - 1 {
+                pattern.append(median(same.map { $0.bursts[i + 1].startFrame - $0.bursts[i].endFrame }))
+            }
+        }
+        if let off = learntOffFrames(), rings.count >= 2 { pattern.append(FrameClock.seconds(off)) }
+        return pattern
+    }
+
+    private func median(_ frames: [Int]) -> Double {
+        let sorted = frames.sorted()
+        let n = sorted.count
+        let mid = n % 2 == 1 ? Double(sorted[n / 2]) : Double(sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        return roundedToHundredths(mid / Double(FrameClock.framesPerSecond))
+    }
+
+    /// The tone frequencies of the rings: the shape most bursts agree on (one tone or a pair),
+    /// each the median over those bursts, rounded to 1 Hz.
+    var toneHz: [Double] {
+        guard !ringFrequencies.isEmpty else {
+            return ringCentroids.first.map { [$0.rounded()] } ?? []
+        }
+        let pairs = ringFrequencies.filter { $0.count == 2 }
+        let singles = ringFrequencies.filter { $0.count == 1 }
+        let chosen = pairs.count > singles.count ? pairs : singles
+        let width = chosen[0].count
+        return (0..<width).map { i in
+            let values = chosen.map { $0[i] }.sorted()
+            return values[values.count / 2].rounded()
+        }
+    }
+}

@@ -1,0 +1,552 @@
+import RealModule
+
+/// A finished tone burst with what the ring tracker needs to judge it.
+struct ToneTrack: Sendable, Equatable {
+    var startFrame: Int
+    var endFrame: Int
+    /// Mean of the block centroids, Hz.
+    var centroidHz: Double
+    /// Largest minus smallest block centroid, Hz.
+    var spreadHz: Double
+    /// The tones found by the fine analysis (or the centroid when the burst was too short for it).
+    var frequenciesHz: [Double]
+    /// Mean 0-1 kHz energy of up to a second before the burst over the burst's energy.
+    var preGapRatio: Double
+
+    var lengthFrames: Int { endFrame - startFrame }
+    var burst: ToneBurst { ToneBurst(startFrame: startFrame, endFrame: endFrame, frequenciesHz: frequenciesHz) }
+}
+
+/// Finds steady tones in the ringing band (340-500 Hz: single, dual and amplitude-modulated)
+/// in one channel, 10 ms frame by 10 ms frame.
+///
+/// Stages, cheapest first (DSP-NOTES "Tones and rings"):
+/// 1. every input sample: a 3rd-order CIC-shaped FIR decimates to ~2 kHz (3 multiply-adds);
+/// 2. every decimated sample: energy of the signal and of its first and second differences
+///    (3 multiply-adds, no recursion); over a block they give the mean frequency and a
+///    tonality (D1² / (E·D2) is 1 for one frequency, 2/3 for white noise) — the gate;
+/// 3. every 50 ms block that passes the gate: 32 Goertzel bins, 290-600 Hz,
+///    10 Hz apart, over a 100 ms Hann window; tests of spectral concentration, neighbouring
+///    bins and centroid; a state change must hold for 2 blocks;
+/// 4. once per burst: 64 Goertzel bins 2 Hz apart over 0.3 s to name the tone(s) to 1 Hz
+///    (resolves 413+438 Hz and the 15-40 Hz side bands of AM tones; checks twist).
+public struct ToneDetector: Sendable {
+    enum Change: Sendable, Equatable {
+        case started(onsetFrame: Int, centroidHz: Double, preGapRatio: Double)
+        case ended(ToneTrack)
+    }
+
+    // MARK: Tuned constants
+
+    /// Target rate after decimation, Hz: the band of interest ends at 540 Hz (AM side bands).
+    static let decimatedTargetHz = 2000.0
+    /// Analysis hop, frames (50 ms) and window, frames (100 ms: 10 Hz bins).
+    static let blockFrames = 5
+    static let windowFrames = 10
+    /// Coarse bins: 32 bins from 290 Hz, 10 Hz apart (290-600 Hz).
+    static let coarseFirstHz = 290.0
+    static let coarseStepHz = 10.0
+    static let coarseBinCount = 32
+    /// The tone cluster spans 12 coarse bins (110 Hz between outer bin centres): wide enough
+    /// for 425+480 Hz and for 420 Hz modulated at 40 Hz (side bands at 380 and 460 Hz).
+    static let clusterBins = 12
+    /// Neighbouring bins tested on each side of the cluster.
+    static let neighbourBins = 3
+    /// Fine analysis: 64 bins 2 Hz apart centred on the burst centroid, over 0.3 s.
+    static let fineBinCount = 64
+    static let fineStepHz = 2.0
+    static let fineWindowS = 0.3
+    /// Smoothed 0-1 kHz frame energy crossing this share of the burst level marks onset and end.
+    static let edgeThreshold: Float = 0.4
+    /// Frames of energy history kept (2.56 s: the pre-gap second plus detection delay).
+    static let historyFrames = 256
+    /// Pre-gap window, frames (1 s), and frames skipped right before the onset.
+    static let preGapFrames = 100
+    static let preGapGuardFrames = 3
+    /// The gate's frequency range, Hz: the ringing band with room for AM side bands and noise.
+    static let gateBandHz = 300.0...560.0
+    /// Block centroids kept per burst for the steadiness test (64 blocks: 3.2 s, past the longest ring burst).
+    static let maxLoggedBlocks = 64
+    /// Blocks left out of the steadiness test at each end of a burst: their windows straddle the
+    /// onset, or the answer that cuts the ring short.
+    static let edgeBlocks = 2
+    /// A tone block whose centroid is further than this from the burst's mean ends the burst, Hz
+    /// (a tone plan's tone holds to < 1 Hz; the next note of a melody moves ≥ 20 Hz).
+    static let maxCentroidJumpHz = 6.0
+
+    // MARK: Fixed after init
+
+    let config: RingConfig
+    let sampleRateHz: Int
+    let decimation: Int
+    /// Decimated sample rate, Hz.
+    let decimatedRateHz: Double
+    let windowLength: Int
+    let fineLength: Int
+    /// Polyphase weights of the decimator: input phase p feeds the current, next and
+    /// next-but-one output.
+    /// Groups of 4 input phases (zero-padded): now, next, later weights of group c at 3c...3c+2.
+    var weights: [SIMD4<Float>]
+    let weightGroups: Int
+    /// Gate limits on cos(ω) of the mean frequency (cos falls as the frequency rises).
+    let gateCosHigh: Float
+    let gateCosLow: Float
+    var hann: [Float]
+    var hannFine: [Float]
+    var coarseCoefficients: [SIMD8<Float>]
+    var coarseHz: [Double]
+    let floorPower: Float
+
+    // MARK: Streaming state
+
+    var phase = 0
+    var acc0: Float = 0
+    var acc1: Float = 0
+    var acc2: Float = 0
+    var previous1: Float = 0
+    var previous2: Float = 0
+    /// Decimated samples, a power-of-two ring. (One array per role: each array touched per
+    /// frame costs a retain and a release, more than the arithmetic at 8 kHz.)
+    var history: [Float]
+    var historyWritten = 0
+    /// Per frame, a ring: 0-1 kHz energy, energy of the first and second differences, samples.
+    var frameStats: [SIMD4<Float>]
+    /// Number of frames processed (the next frame's index).
+    public private(set) var framesProcessed = 0
+
+    var scratch: [Float]
+    /// Per coarse bin: its share of the window energy (reused every block: no allocation).
+    var share: [Float]
+    var powers: [SIMD8<Float>]
+    var fineCoefficients: [SIMD8<Float>]
+
+    var toneRun = 0
+    var offRun = 0
+    public private(set) var toneActive = false
+    var burstOnset = 0
+    var burstCentroidSum = 0.0
+    /// Centroid of each tone block of the current burst (fixed capacity: no allocation).
+    var burstCentroids: [Double]
+    var burstBlocks = 0
+    var burstBandSum: Float = 0
+    var burstBandFrames = 0
+    var burstLastToneFrame = 0
+    var burstPreGapRatio = 0.0
+    var burstFrequencies: [Double]? = nil
+    var lastBurstEnd: Int? = nil
+
+    public init(sampleRateHz: Int, config: RingConfig = RingConfig()) {
+        precondition(sampleRateHz >= 4000, "the ring detector needs at least 4 kHz")
+        self.config = config
+        self.sampleRateHz = sampleRateHz
+        let decimation = max(1, Int((Double(sampleRateHz) / Self.decimatedTargetHz).rounded()))
+        self.decimation = decimation
+        decimatedRateHz = Double(sampleRateHz) / Double(decimation)
+        windowLength = Int((decimatedRateHz * Double(Self.windowFrames) / Double(FrameClock.framesPerSecond)).rounded())
+        fineLength = Int((decimatedRateHz * Self.fineWindowS).rounded())
+
+        // Three boxcars of `decimation` taps convolved: the impulse response of a 3rd-order CIC,
+        // nulls at every multiple of the decimated rate; unity gain at DC.
+        var kernel: [Double] = [1]
+        for _ in 0..<3 {
+            var next = [Double](repeating: 0, count: kernel.count + decimation - 1)
+            for (i, k) in kernel.enumerated() { for j in 0..<decimation { next[i + j] += k } }
+            kernel = next
+        }
+        let kernelSum = kernel.reduce(0, +)
+        kernel = kernel.map { $0 / kernelSum } + [Double](repeating: 0, count: 3 * decimation - kernel.count)
+        let weightsNow = (0..<decimation).map { Float(kernel[decimation - 1 - $0]) }
+        let weightsNext = (0..<decimation).map { Float(kernel[2 * decimation - 1 - $0]) }
+        let weightsLater = (0..<decimation).map { Float(kernel[3 * decimation - 1 - $0]) }
+
+        let chunks = (decimation + 3) / 4
+        func vectors(_ weights: [Float]) -> [SIMD4<Float>] {
+            (0..<chunks).map { c in
+                var lane = SIMD4<Float>()
+                for i in 0..<4 where 4 * c + i < decimation { lane[i] = weights[4 * c + i] }
+                return lane
+            }
+        }
+        let vectorNow = vectors(weightsNow), vectorNext = vectors(weightsNext), vectorLater = vectors(weightsLater)
+        weights = (0..<chunks).flatMap { [vectorNow[$0], vectorNext[$0], vectorLater[$0]] }
+        weightGroups = chunks
+        gateCosHigh = Float(Double.cos(2 * Double.pi * Self.gateBandHz.lowerBound / decimatedRateHz))
+        gateCosLow = Float(Double.cos(2 * Double.pi * Self.gateBandHz.upperBound / decimatedRateHz))
+
+        hann = Self.hannWindow(windowLength)
+        hannFine = Self.hannWindow(fineLength)
+        coarseHz = (0..<Self.coarseBinCount).map { Self.coarseFirstHz + Double($0) * Self.coarseStepHz }
+        coarseCoefficients = Self.goertzelCoefficients(coarseHz, rateHz: decimatedRateHz)
+        fineCoefficients = [SIMD8<Float>](repeating: .zero, count: Self.fineBinCount / 8)
+        floorPower = Float(Double.pow(10, config.floorDbfs / 10))
+
+        var capacity = 1
+        while capacity < fineLength + windowLength { capacity *= 2 }
+        history = [Float](repeating: 0, count: capacity)
+        frameStats = [SIMD4<Float>](repeating: .zero, count: Self.historyFrames)
+        scratch = [Float](repeating: 0, count: max(fineLength, windowLength))
+        share = [Float](repeating: 0, count: Self.coarseBinCount)
+        burstCentroids = [Double](repeating: 0, count: Self.maxLoggedBlocks)
+        powers = [SIMD8<Float>](repeating: .zero, count: Self.fineBinCount / 8)
+    }
+
+    static func hannWindow(_ length: Int) -> [Float] {
+        (0..<length).map { Float(0.5 - 0.5 * Double.cos(2 * Double.pi * (Double($0) + 0.5) / Double(length))) }
+    }
+
+    static func goertzelCoefficients(_ frequenciesHz: [Double], rateHz: Double) -> [SIMD8<Float>] {
+        precondition(frequenciesHz.count % 8 == 0)
+        return stride(from: 0, to: frequenciesHz.count, by: 8).map { base in
+            var lane = SIMD8<Float>()
+            for i in 0..<8 { lane[i] = Float(2 * Double.cos(2 * Double.pi * frequenciesHz[base + i] / rateHz)) }
+            return lane
+        }
+    }
+
+    // MARK: Per frame
+
+    /// Feeds one 10 ms frame; returns a burst start or end when a block decision changes state.
+    mutating func process(frame: UnsafeBufferPointer<Float>) -> Change? {
+        let mask = history.count - 1
+        let decimation = self.decimation
+        let groups = weightGroups
+        let vectorized = decimation % 4 == 0
+        var phase = self.phase
+        var acc0 = self.acc0, acc1 = self.acc1, acc2 = self.acc2
+        var y1 = previous1, y2 = previous2
+        var written = historyWritten
+        let before = written
+        // Energy of the samples and of their first and second differences.
+        var energy: Float = 0, diff1: Float = 0, diff2: Float = 0
+        weights.withUnsafeBufferPointer { w in
+            history.withUnsafeMutableBufferPointer { hist in
+                let count = frame.count
+                var i = 0
+                @inline(__always) func emit(_ y: Float) {
+                    hist[written & mask] = y
+                    written &+= 1
+                    let first = y - y1
+                    let second = first - (y1 - y2)
+                    energy += y * y
+                    diff1 += first * first
+                    diff2 += second * second
+                    y2 = y1
+                    y1 = y
+                }
+                while i < count {
+                    if phase == 0 && vectorized && i + decimation <= count {
+                        // A whole decimation block: three dot products in 4-wide pieces.
+                        let base = UnsafeRawPointer(frame.baseAddress! + i)
+                        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>()
+                        for c in 0..<groups {
+                            let x = base.loadUnaligned(fromByteOffset: 16 * c, as: SIMD4<Float>.self)
+                            s0 += w[3 * c] * x
+                            s1 += w[3 * c + 1] * x
+                            s2 += w[3 * c + 2] * x
+                        }
+                        emit(acc0 + s0.sum())
+                        acc0 = acc1 + s1.sum()
+                        acc1 = acc2 + s2.sum()
+                        acc2 = 0
+                        i += decimation
+                        continue
+                    }
+                    let sample = frame[i]
+                    let group = 3 * (phase >> 2), lane = phase & 3
+                    acc0 += w[group][lane] * sample
+                    acc1 += w[group + 1][lane] * sample
+                    acc2 += w[group + 2][lane] * sample
+                    phase += 1
+                    if phase == decimation {
+                        phase = 0
+                        emit(acc0)
+                        acc0 = acc1
+                        acc1 = acc2
+                        acc2 = 0
+                    }
+                    i += 1
+                }
+            }
+        }
+        self.phase = phase
+        self.acc0 = acc0
+        self.acc1 = acc1
+        self.acc2 = acc2
+        previous1 = y1
+        previous2 = y2
+        historyWritten = written
+        frameStats[framesProcessed % Self.historyFrames] = SIMD4(energy, diff1, diff2, Float(written - before))
+        framesProcessed += 1
+        guard framesProcessed % Self.blockFrames == 0 else { return nil }
+        return analyzeBlock()
+    }
+
+    /// Closes a burst still sounding at the end of the input.
+    mutating func finish() -> Change? {
+        guard toneActive else { return nil }
+        return endBurst()
+    }
+
+    // MARK: Blocks
+
+    private func energySums(from start: Int, to end: Int) -> (energy: Float, diff1: Float, diff2: Float, samples: Int) {
+        var energy: Float = 0, diff1: Float = 0, diff2: Float = 0, samples = 0
+        let lower = max(start, framesProcessed - Self.historyFrames, 0)
+        if lower < end {
+            for f in lower..<end {
+                let stats = frameStats[f % Self.historyFrames]
+                energy += stats[0]
+                diff1 += stats[1]
+                diff2 += stats[2]
+                samples += Int(stats[3])
+            }
+        }
+        return (energy, diff1, diff2, samples)
+    }
+
+    /// The block test: is the last 100 ms a steady tone in the ringing band? Returns its centroid.
+    mutating func blockTone() -> Double? {
+        let now = framesProcessed
+        guard historyWritten >= windowLength, now >= Self.windowFrames else { return nil }
+        let sums = energySums(from: now - Self.windowFrames, to: now)
+        guard sums.samples > 0, sums.energy / Float(sums.samples) >= floorPower else { return nil }
+        // Gate: mean frequency in the band (cos ω = 1 - D1 / 2E) and one dominant frequency.
+        let cosine = 1 - sums.diff1 / (2 * sums.energy)
+        guard cosine <= gateCosHigh, cosine >= gateCosLow,
+              sums.diff1 * sums.diff1 >= Float(config.gateTonality) * sums.energy * sums.diff2 else { return nil }
+
+        let windowedEnergy = windowLatest(count: windowLength, window: hann)
+        guard windowedEnergy > 0 else { return nil }
+        goertzel(count: windowLength, coefficients: coarseCoefficients)
+        // Fraction of the window energy per bin (Parseval: a pure tone sums to ~1 over its lobe).
+        let scale = 2 / (Float(windowLength) * windowedEnergy)
+        for k in 0..<Self.coarseBinCount { share[k] = powers[k / 8][k % 8] * scale }
+
+        var best = 0
+        var bestSum: Float = -1
+        for j in 0...(Self.coarseBinCount - Self.clusterBins) {
+            var sum: Float = 0
+            for k in j..<(j + Self.clusterBins) { sum += share[k] }
+            if sum > bestSum { bestSum = sum; best = j }
+        }
+        guard Double(bestSum) >= config.minToneFraction else { return nil }
+        var neighbours: Float = 0
+        for k in (best - Self.neighbourBins)..<best where k >= 0 { neighbours += share[k] }
+        for k in (best + Self.clusterBins)..<(best + Self.clusterBins + Self.neighbourBins) where k < Self.coarseBinCount {
+            neighbours += share[k]
+        }
+        guard Double(neighbours) <= config.maxNeighbourRatio * Double(bestSum) else { return nil }
+        var weighted = 0.0
+        for k in best..<(best + Self.clusterBins) { weighted += coarseHz[k] * Double(share[k]) }
+        let centroid = weighted / Double(bestSum)
+        guard config.toneBandHz.contains(centroid) else { return nil }
+        return centroid
+    }
+
+    /// Copies the latest `count` decimated samples, windowed, into `scratch`; returns their energy.
+    private mutating func windowLatest(count: Int, window: [Float]) -> Float {
+        let mask = history.count - 1
+        let first = historyWritten - count
+        var energy: Float = 0
+        for n in 0..<count {
+            let v = history[(first + n) & mask] * window[n]
+            scratch[n] = v
+            energy += v * v
+        }
+        return energy
+    }
+
+    /// Goertzel over `scratch[0..<count]` for 8 bins per coefficient vector; powers into `powers`.
+    /// Four vectors run side by side so that their recursions overlap in the pipeline.
+    private mutating func goertzel(count: Int, coefficients: [SIMD8<Float>]) {
+        precondition(coefficients.count % 4 == 0)
+        scratch.withUnsafeBufferPointer { x in
+            coefficients.withUnsafeBufferPointer { coeff in
+                powers.withUnsafeMutableBufferPointer { out in
+                    for g in stride(from: 0, to: coeff.count, by: 4) {
+                        let c0 = coeff[g], c1 = coeff[g + 1], c2 = coeff[g + 2], c3 = coeff[g + 3]
+                        var a1 = SIMD8<Float>.zero, a2 = SIMD8<Float>.zero
+                        var b1 = SIMD8<Float>.zero, b2 = SIMD8<Float>.zero
+                        var e1 = SIMD8<Float>.zero, e2 = SIMD8<Float>.zero
+                        var d1 = SIMD8<Float>.zero, d2 = SIMD8<Float>.zero
+                        for n in 0..<count {
+                            let v = SIMD8<Float>(repeating: x[n])
+                            let a0 = v + c0 * a1 - a2
+                            let b0 = v + c1 * b1 - b2
+                            let e0 = v + c2 * e1 - e2
+                            let d0 = v + c3 * d1 - d2
+                            a2 = a1; a1 = a0
+                            b2 = b1; b1 = b0
+                            e2 = e1; e1 = e0
+                            d2 = d1; d1 = d0
+                        }
+                        out[g] = a1 * a1 + a2 * a2 - c0 * a1 * a2
+                        out[g + 1] = b1 * b1 + b2 * b2 - c1 * b1 * b2
+                        out[g + 2] = e1 * e1 + e2 * e2 - c2 * e1 * e2
+                        out[g + 3] = d1 * d1 + d2 * d2 - c3 * d1 * d2
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func analyzeBlock() -> Change? {
+        let now = framesProcessed
+        let centroid = blockTone()
+        if !toneActive {
+            guard let centroid else {
+                toneRun = 0
+                return nil
+            }
+            toneRun += 1
+            burstCentroids[toneRun - 1] = centroid
+            burstCentroidSum = toneRun == 1 ? centroid : burstCentroidSum + centroid
+            guard toneRun >= 2 else { return nil }
+            return startBurst(now: now)
+        }
+        // A block whose tone moved away from the burst's is not part of it: the answer's first
+        // syllable, or the next note of a melody.
+        let reference = burstCentroidSum / Double(max(burstBlocks, 1))
+        guard let centroid, abs(centroid - reference) <= Self.maxCentroidJumpHz else {
+            offRun += 1
+            return offRun >= 2 ? endBurst() : nil
+        }
+        offRun = 0
+        if burstBlocks < Self.maxLoggedBlocks { burstCentroids[burstBlocks] = centroid }
+        burstBlocks += 1
+        burstCentroidSum += centroid
+        let recent = energySums(from: now - Self.blockFrames, to: now)
+        burstBandSum += recent.energy
+        burstBandFrames += Self.blockFrames
+        burstLastToneFrame = now
+        if burstFrequencies == nil, now - burstOnset >= Int(Self.fineWindowS * Double(FrameClock.framesPerSecond)) + 2,
+           historyWritten >= fineLength {
+            burstFrequencies = fineFrequencies(around: burstCentroidSum / Double(burstBlocks))
+        }
+        return nil
+    }
+
+    /// Mean 0-1 kHz energy of frames `[f-2, f+2]` (those available).
+    private func smoothedBand(_ f: Int, upTo end: Int) -> Float {
+        let lower = max(f - 2, framesProcessed - Self.historyFrames, 0)
+        let upper = min(f + 3, end)
+        guard lower < upper else { return 0 }
+        var sum: Float = 0
+        for g in lower..<upper { sum += frameStats[g % Self.historyFrames][0] }
+        return sum / Float(upper - lower)
+    }
+
+    private mutating func startBurst(now: Int) -> Change {
+        toneActive = true
+        offRun = 0
+        burstBlocks = toneRun
+        burstFrequencies = nil
+        let recent = energySums(from: now - Self.blockFrames, to: now)
+        // The tone's level: the highest 5-frame mean of frame energy in the last window (the
+        // decision lags the signal by up to a window, so the last frames may be past the tone).
+        var level: Float = 0
+        for f in (now - Self.windowFrames + 2)..<(now - 2) { level = max(level, smoothedBand(f, upTo: now)) }
+        burstBandSum = recent.energy
+        burstBandFrames = Self.blockFrames
+        burstLastToneFrame = now
+        // Onset: the earliest frame of the run whose smoothed energy holds 40 % of the
+        // tone's level; with a 5-frame average that frame is one before the step.
+        let threshold = Self.edgeThreshold * level
+        let lowest = max(now - 4 * Self.windowFrames, framesProcessed - Self.historyFrames + 2, lastBurstEnd ?? 0, 0)
+        var f = now - 3
+        while f - 1 >= lowest, smoothedBand(f - 1, upTo: now) >= threshold { f -= 1 }
+        let onset = (f == 0 && smoothedBand(0, upTo: now) >= threshold) ? 0 : min(f + 1, now - 1)
+        burstOnset = onset
+
+        // Pre-gap: up to a second before the onset, after the previous burst. A burst that
+        // follows the previous one within 0.13 s continues it (a melody, a voice): never quiet.
+        let gapStart = max(onset - Self.preGapFrames, lastBurstEnd ?? 0, framesProcessed - Self.historyFrames)
+        let gapEnd = onset - Self.preGapGuardFrames
+        let toneSums = energySums(from: onset, to: now)
+        let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
+        var ratio = 0.0
+        if gapEnd - gapStart >= 10 {
+            let before = energySums(from: gapStart, to: gapEnd)
+            ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
+        } else if let lastBurstEnd, gapStart == lastBurstEnd {
+            ratio = .infinity
+        }
+        if let lastBurstEnd, gapStart == lastBurstEnd, gapEnd - gapStart < Self.preGapFrames / 2 {
+            // Less than half a second since the last burst: too little to call the gap quiet.
+            ratio = .infinity
+        }
+        burstPreGapRatio = ratio
+        return .started(onsetFrame: onset, centroidHz: burstCentroidSum / Double(toneRun), preGapRatio: ratio)
+    }
+
+    private mutating func endBurst() -> Change {
+        let now = framesProcessed
+        toneActive = false
+        toneRun = 0
+        offRun = 0
+        let level = burstBandSum / Float(max(burstBandFrames, 1))
+        let threshold = Self.edgeThreshold * level
+        // End: the last frame of the run whose smoothed energy holds 40 % of the burst level.
+        let first = max(burstOnset, burstLastToneFrame - 7)
+        var end = first
+        var misses = 0
+        var f = first
+        while f <= now - 3 {
+            if smoothedBand(f, upTo: now) >= threshold {
+                end = f
+                misses = 0
+            } else {
+                misses += 1
+                if misses >= 3 { break }
+            }
+            f += 1
+        }
+        end = max(end, burstOnset + 1)
+        let logged = min(burstBlocks, Self.maxLoggedBlocks)
+        let trim = logged >= 2 * Self.edgeBlocks + 2 ? Self.edgeBlocks : (logged >= 4 ? 1 : 0)
+        var lowest = Double.infinity, highest = -Double.infinity, sum = 0.0
+        for i in trim..<(logged - trim) {
+            lowest = min(lowest, burstCentroids[i])
+            highest = max(highest, burstCentroids[i])
+            sum += burstCentroids[i]
+        }
+        let centroid = sum / Double(max(logged - 2 * trim, 1))
+        let track = ToneTrack(
+            startFrame: burstOnset, endFrame: end, centroidHz: centroid,
+            spreadHz: highest - lowest,
+            frequenciesHz: burstFrequencies ?? [centroid.rounded()],
+            preGapRatio: burstPreGapRatio
+        )
+        lastBurstEnd = end
+        return .ended(track)
+    }
+
+    // MARK: Naming the tones
+
+    /// The tone or tones of the last 0.3 s: the strongest peak; a second peak at least 12 Hz
+    /// away within `maxTwistDb` is the pair's other tone, unless a mirror peak on the other side
+    /// shows it is a side band of an amplitude-modulated tone. Rounded to 1 Hz.
+    mutating func fineFrequencies(around centreHz: Double) -> [Double] {
+        let firstHz = centreHz - Double(Self.fineBinCount / 2) * Self.fineStepHz
+        let binsHz = (0..<Self.fineBinCount).map { firstHz + Double($0) * Self.fineStepHz }
+        fineCoefficients = Self.goertzelCoefficients(binsHz, rateHz: decimatedRateHz)
+        _ = windowLatest(count: fineLength, window: hannFine)
+        goertzel(count: fineLength, coefficients: fineCoefficients)
+        let power = (0..<Self.fineBinCount).map { Double(powers[$0 / 8][$0 % 8]) + 1e-30 }
+        var peaks: [(hz: Double, power: Double)] = []
+        for k in 1..<(Self.fineBinCount - 1) where power[k] > power[k - 1] && power[k] >= power[k + 1] {
+            let a = Double.log(power[k - 1]), b = Double.log(power[k]), c = Double.log(power[k + 1])
+            let denominator = a - 2 * b + c
+            let delta = denominator < 0 ? 0.5 * (a - c) / denominator : 0
+            peaks.append((binsHz[k] + delta * Self.fineStepHz, power[k]))
+        }
+        guard let main = peaks.max(by: { $0.power < $1.power }) else { return [centreHz.rounded()] }
+        let twist = Double.pow(10, -config.maxTwistDb / 10)
+        let others = peaks.filter { abs($0.hz - main.hz) >= 12 && $0.power >= main.power * twist }
+        guard let second = others.max(by: { $0.power < $1.power }) else { return [main.hz.rounded()] }
+        let mirrorHz = 2 * main.hz - second.hz
+        let isSideBand = peaks.contains { abs($0.hz - mirrorHz) <= 3 && $0.power >= second.power / 4 }
+        if isSideBand { return [main.hz.rounded()] }
+        return [main.hz.rounded(), second.hz.rounded()].sorted()
+    }
+}

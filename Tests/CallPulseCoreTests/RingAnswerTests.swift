@@ -1,0 +1,86 @@
+import Testing
+@testable import CallPulseCore
+
+/// SPEC "Ring" and "Edge cases" on hand-made rings: 1 s bursts every 5 s from 0.50 s
+/// (NL cadence), or double rings, so every figure is known exactly.
+@Suite("Ring answer rules")
+struct RingAnswerTests {
+    /// `count` single-burst rings: onset 50 + 500·i frames, 100 frames long.
+    func singleRings(_ count: Int) -> [Ring] {
+        (0..<count).map { i in Ring(bursts: [ToneBurst(startFrame: 50 + 500 * i, endFrame: 150 + 500 * i, frequenciesHz: [425])]) }
+    }
+
+    func summarize(_ rings: [Ring], speechAt frame: Int?) -> RingSummary? {
+        RingAnswer.summarize(
+            rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [425], cadenceS: [1.0, 4.0],
+            firstSpeechOnsetFrame: frame, config: RingConfig()
+        )
+    }
+
+    @Test("no ring: no ring summary")
+    func noRing() {
+        #expect(summarize([], speechAt: 120) == nil)
+    }
+
+    @Test("speech after the last burst: answered at the burst's end")
+    func answeredAtBurstEnd() {
+        let summary = summarize(singleRings(3), speechAt: 1_150 + 80)
+        #expect(summary == RingSummary(
+            rings: 3, firstRingS: 0.5, answeredS: 11.5, ringToAnswerS: 11.0, answered: true,
+            toneHz: [425], onOffS: [1.0, 4.0]))
+    }
+
+    @Test("answer window: speech 10.00 s after the burst answers, 10.01 s does not")
+    func answerWindowBoundary() {
+        let answered = summarize(singleRings(2), speechAt: 650 + 1_000)
+        #expect(answered?.answered == true)
+        #expect(answered?.answeredS == 6.5)
+        let abandoned = summarize(singleRings(2), speechAt: 650 + 1_001)
+        #expect(abandoned?.answered == false)
+        #expect(abandoned?.answeredS == nil && abandoned?.ringToAnswerS == nil)
+        #expect(abandoned?.rings == 2)
+    }
+
+    @Test("abandoned: no speech at all counts every ring")
+    func abandoned() {
+        let summary = summarize(singleRings(5), speechAt: nil)
+        #expect(summary?.answered == false && summary?.rings == 5 && summary?.firstRingS == 0.5)
+    }
+
+    @Test("speech that starts during a burst answers at its onset; that ring counts")
+    func speechDuringBurst() {
+        let summary = summarize(singleRings(4), speechAt: 1_050 + 30)
+        #expect(summary?.answeredS == 10.8)
+        #expect(summary?.rings == 3)
+        #expect(summary?.ringToAnswerS == 10.3)
+        // At the first frame of the burst, the ring has started: it counts.
+        #expect(summarize(singleRings(4), speechAt: 1_050)?.rings == 2)
+        #expect(summarize(singleRings(4), speechAt: 1_051)?.rings == 3)
+    }
+
+    @Test("double ring: speech in the 0.2 s gap answers at the end of the first burst")
+    func doubleRingGap() {
+        let rings = (0..<3).map { i in
+            Ring(bursts: [
+                ToneBurst(startFrame: 100 + 300 * i, endFrame: 140 + 300 * i, frequenciesHz: [400, 450]),
+                ToneBurst(startFrame: 160 + 300 * i, endFrame: 200 + 300 * i, frequenciesHz: [400, 450]),
+            ])
+        }
+        let summary = RingAnswer.summarize(
+            rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [400, 450], cadenceS: [0.4, 0.2, 0.4, 2.0],
+            firstSpeechOnsetFrame: 700 + 50, config: RingConfig())
+        #expect(summary?.answeredS == 7.4)
+        #expect(summary?.rings == 3)
+        #expect(summary?.ringToAnswerS == 6.4)
+    }
+
+    @Test("rings heard on both channels are merged")
+    func merge() {
+        let agentSide = singleRings(3)
+        let customerSide = singleRings(4).map { ring in
+            Ring(bursts: ring.bursts.map { ToneBurst(startFrame: $0.startFrame + 2, endFrame: $0.endFrame + 2, frequenciesHz: $0.frequenciesHz) })
+        }
+        let merged = RingAnswer.merge([agentSide, customerSide])
+        #expect(merged.map(\.onsetFrame) == [50, 550, 1_050, 1_552])
+    }
+}
