@@ -50,8 +50,6 @@ public struct ConversationConfig: Sendable, Equatable {
     public var takenFloorS: Double = 2.0
     /// Starts this close together after a silence are simultaneous, not interruptions (0.3 s).
     public var simultaneousStartS: Double = 0.3
-    /// Speech must follow the last ring within this time for the call to count as answered (10 s).
-    public var answerWithinS: Double = 10.0
 
     public init() {}
 }

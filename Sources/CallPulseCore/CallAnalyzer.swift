@@ -6,6 +6,12 @@ public struct AnalyzerConfig: Sendable, Equatable {
     /// the predicted leak by this much, dB. Real echo is dispersive and, with clipping,
     /// nonlinear (DSP-NOTES): 8 dB absorbed it on the leak-laden Samples calls.
     public var leakMarginDb = 8.0
+    /// Ring and tone detection (SPEC "Ring").
+    public var ring = RingConfig()
+    /// A speech candidate that lies at least this much inside tone bursts of its own
+    /// channel is the tone, not a voice: the tone detector confirms a tone ~0.1 s after it
+    /// starts, so the voice detector may have taken its first frames for speech.
+    public var toneCoverToDrop = 0.5
 
     public init() {}
 }
@@ -21,6 +27,8 @@ public struct CallAnalysis: Equatable, Sendable {
     public var segments: [Segment]
     /// Per party, in channel order.
     public var levels: [ChannelLevels]
+    /// The ringing heard before the answer (rings merged over channels); `nil` when none.
+    public var ring: RingSummary?
 
     public var durationS: Double { roundedToHundredths(Double(sampleCount) / Double(sampleRateHz)) }
 }
@@ -37,6 +45,12 @@ public struct CallAnalyzer: Sendable {
     /// decision (look-back) and the segmenter (bridging, burst dropping) can no longer
     /// change it: 640 ms, comfortably more than their 40 + 200 + 100 ms.
     static let levelSettleFrames = 64
+    /// A tone must last this long before the voice detector treats it as a tone: 0.25 s,
+    /// under the shortest ring burst (0.34 s, `RingConfig`), over a steady sung vowel's
+    /// tone-like stretches in espeak-ng speech (0.05-0.15 s on the Samples calls).
+    static let sustainedToneFrames = 25
+    /// Ring onsets this close on two channels are one ring: 0.3 s, as `RingAnswer.merge`.
+    static let sameRingFrames = 30
     /// Power counts as above the noise from this multiple of the floor: 3 dB.
     static let noiseExcessFactor = 2.0
 
@@ -48,6 +62,7 @@ public struct CallAnalyzer: Sendable {
 
     private struct Channel {
         var extractor: FrameFeatureExtractor
+        var ringDetector: RingDetector
         /// Floor of the pre-emphasised level: judges voices over hum and rumble.
         var floor = NoiseFloorTracker()
         /// Floor of the raw level: judges voices over hiss, where pre-emphasis would
@@ -73,6 +88,7 @@ public struct CallAnalyzer: Sendable {
         var excessPower = 0.0
         var levelDb = 0.0
         var snrDb = 0.0
+        var emphasisSNRDb = 0.0
     }
 
     public let layout: ChannelLayout
@@ -95,6 +111,7 @@ public struct CallAnalyzer: Sendable {
         channels = layout.parties.map { party in
             Channel(
                 extractor: FrameFeatureExtractor(sampleRateHz: sampleRateHz),
+                ringDetector: RingDetector(sampleRateHz: sampleRateHz, config: config.ring),
                 detector: VoiceActivityDetector(config: config.voiceActivity),
                 segmenter: SpeechSegmenter(config: config.segmentation, party: party),
                 meter: LevelMeter(party: party),
@@ -107,6 +124,8 @@ public struct CallAnalyzer: Sendable {
     }
 
     public var channelCount: Int { channels.count }
+    /// Every ring reported so far, as each started (a live view shows "RING n" from these).
+    public private(set) var ringEvents: [RingEvent] = []
     /// Frames analysed so far.
     public var framesProcessed: Int { frameIndex }
 
@@ -150,6 +169,7 @@ public struct CallAnalyzer: Sendable {
             frameIndex += 1
         }
         for c in channels.indices {
+            channels[c].ringDetector.finish()
             for decision in channels[c].detector.flush() {
                 feedSegmenter(channel: c, isSpeech: decision)
             }
@@ -161,9 +181,23 @@ public struct CallAnalyzer: Sendable {
                 bookLevel(channel: c, frame: frame, final: true)
             }
         }
+        let segments = segmentsSoFar
         return CallAnalysis(
             layout: layout, sampleRateHz: sampleRateHz, sampleCount: sampleCount,
-            segments: segmentsSoFar, levels: channels.map { $0.meter.levels }
+            segments: segments, levels: channels.map { $0.meter.levels },
+            ring: ringSummary(firstSpeechOnsetFrame: segments.first?.startFrame)
+        )
+    }
+
+    /// SPEC "Ring" from the rings every channel heard (a ring may be heard on both, through
+    /// leakage) and the first speech onset.
+    private func ringSummary(firstSpeechOnsetFrame: Int?) -> RingSummary? {
+        let detectors = channels.map(\.ringDetector)
+        let rings = RingAnswer.merge(detectors.map(\.rings))
+        guard !rings.isEmpty, let loudest = detectors.max(by: { $0.rings.count < $1.rings.count }) else { return nil }
+        return RingAnswer.summarize(
+            rings: rings, bursts: rings.flatMap(\.bursts), toneHz: loudest.toneHz, cadenceS: loudest.cadenceS,
+            firstSpeechOnsetFrame: firstSpeechOnsetFrame, config: config.ring
         )
     }
 
@@ -179,6 +213,11 @@ public struct CallAnalyzer: Sendable {
             channels[c].frame.withUnsafeBufferPointer { frame in
                 let slice = UnsafeBufferPointer(rebasing: frame[0..<length])
                 channels[c].features = channels[c].extractor.process(frame: slice)
+                if let event = channels[c].ringDetector.process(frame: slice),
+                   !ringEvents.contains(where: { abs($0.onsetFrame - event.onsetFrame) <= Self.sameRingFrames }) {
+                    // The same ring heard on both channels (through leakage) is reported once.
+                    ringEvents.append(RingEvent(ringNumber: ringEvents.count + 1, onsetFrame: event.onsetFrame))
+                }
             }
             let emphasisDb = decibels(power: channels[c].features.emphasisPower)
             let floorDb = channels[c].floor.update(power: channels[c].features.emphasisPower, powerDb: emphasisDb)
@@ -190,6 +229,7 @@ public struct CallAnalyzer: Sendable {
             let rawDb = decibels(power: channels[c].features.rawPower)
             let rawFloorDb = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDb)
             // Two bands, as it were: the voice stands out in whichever is cleaner.
+            channels[c].emphasisSNRDb = emphasisDb - floorDb
             channels[c].snrDb = max(emphasisDb - floorDb, rawDb - rawFloorDb)
         }
         var explained = (false, false)
@@ -200,9 +240,11 @@ public struct CallAnalyzer: Sendable {
         for c in channels.indices {
             let observation = VoiceActivityDetector.Observation(
                 levelDb: channels[c].levelDb,
+                emphasisSNRDb: channels[c].emphasisSNRDb,
                 snrDb: channels[c].snrDb,
                 explainedByLeak: c == 0 ? explained.0 : explained.1,
-                predictionResidual: channels[c].features.predictionResidual
+                predictionResidual: channels[c].features.predictionResidual,
+                toneActive: sustainedToneOnset(channel: c) != nil
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, isSpeech: decision)
@@ -235,10 +277,33 @@ public struct CallAnalyzer: Sendable {
     }
 
     private mutating func feedSegmenter(channel c: Int, isSpeech: Bool) {
-        if let segment = channels[c].segmenter.process(isSpeech: isSpeech) {
+        if let segment = channels[c].segmenter.process(isSpeech: isSpeech), !isTone(segment, channel: c) {
             channels[c].segments.append(segment)
         }
         channels[c].decidedFrames += 1
+    }
+
+    /// Whether a settled segment is mostly a tone burst of its own channel (finished, or
+    /// still sounding), so not speech.
+    private func isTone(_ segment: Segment, channel c: Int) -> Bool {
+        var covered = 0
+        func cover(_ start: Int, _ end: Int) {
+            covered += max(0, min(end, segment.endFrame) - max(start, segment.startFrame))
+        }
+        for burst in channels[c].ringDetector.toneBursts.reversed() {
+            if burst.endFrame <= segment.startFrame { break }
+            if burst.endFrame - burst.startFrame >= Self.sustainedToneFrames { cover(burst.startFrame, burst.endFrame) }
+        }
+        if let onset = sustainedToneOnset(channel: c) { cover(onset, frameIndex + 1) }
+        return Double(covered) >= config.toneCoverToDrop * Double(segment.lengthFrames)
+    }
+
+    /// Onset of the tone sounding now on channel `c`, once it has lasted long enough to be
+    /// a signalling tone: a steady vowel can pass the tone test for a tenth of a second.
+    private func sustainedToneOnset(channel c: Int) -> Int? {
+        guard let onset = channels[c].ringDetector.activeToneOnsetFrame,
+              frameIndex - onset >= Self.sustainedToneFrames else { return nil }
+        return onset
     }
 
     /// Books the level of `frame`, whose speech decision is final: it lies in a settled

@@ -38,6 +38,8 @@ public struct RingDetector: Sendable {
     /// for the voice detector to exclude. Set about 0.1 s after a tone starts, cleared about
     /// 0.1 s after it stops; `toneBursts` has the exact frames afterwards.
     public var toneActive: Bool { tone.toneActive }
+    /// Onset frame of the tone sounding now, or `nil` when none is.
+    public var activeToneOnsetFrame: Int? { tone.toneActive ? tone.burstOnset : nil }
     /// Number of frames fed so far.
     public var framesProcessed: Int { tone.framesProcessed }
     /// The bursts of the rings, in time order.

@@ -1,15 +1,15 @@
 /// Turns what the frame pipeline found into the SPEC summary: conversation figures over
 /// the conversation window, levels, segments, and the alerts they break.
 public enum SummaryBuilder {
-    /// Builds the summary. `session.durationS` is taken from the analysis.
+    /// Builds the summary. `session.durationS` and `ring` are taken from the analysis.
     public static func build(
         analysis: CallAnalysis,
         source: Summary.Source,
         session: Summary.Session,
-        ring: RingSummary?,
         conversation: ConversationConfig = ConversationConfig(),
         limits: AlertLimits = AlertLimits()
     ) -> Summary {
+        let ring = analysis.ring
         // SPEC "Conversation window": from answered_s (or 0) to the end of the last speech.
         let windowStartFrame = ring?.answeredS.map(FrameClock.frames) ?? 0
         let figures = ConversationAnalysis.analyze(

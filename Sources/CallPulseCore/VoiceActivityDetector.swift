@@ -32,6 +32,8 @@ public struct VoiceActivityDetector: Sendable {
         /// predicts to under 1 % residual; voices stay above ~5 %). Measured on generated
         /// tones with noise at 10 dB SNR and on espeak-ng and real speech.
         public var tonalResidual = 0.02
+        /// SNR the pre-emphasised band needs for speech to start, dB, whatever the raw band says.
+        public var onsetEmphasisSNRDb = 3.0
         /// Speech may start only on frames at most this far below the party's speech
         /// level (its loudest recent frames), dB. 20 dB keeps the party's own syllable
         /// onsets, the look-back adds their soft starts, and a voice 25 dB down is dropped.
@@ -47,14 +49,21 @@ public struct VoiceActivityDetector: Sendable {
     public struct Observation: Sendable {
         /// Frame level (pre-emphasised power), dBFS.
         public var levelDb: Double
+        /// SNR of the pre-emphasised band alone, dB.
+        public var emphasisSNRDb: Double
+        /// SNR of the better band (pre-emphasised or raw), dB.
         public var snrDb: Double
         /// The other party's leakage explains this frame's power.
         public var explainedByLeak: Bool
         /// Order-2 prediction residual of the frame (see `FrameFeatures`).
         public var predictionResidual: Double
+        /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps).
+        public var toneActive: Bool
 
-        public init(levelDb: Double, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double) {
+        public init(levelDb: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false) {
+            self.toneActive = toneActive
             self.levelDb = levelDb
+            self.emphasisSNRDb = emphasisSNRDb ?? snrDb
             self.snrDb = snrDb
             self.explainedByLeak = explainedByLeak
             self.predictionResidual = predictionResidual
@@ -86,11 +95,14 @@ public struct VoiceActivityDetector: Sendable {
     /// Takes frame `n`'s observation; returns the decision for frame `n - delayFrames`,
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Bool? {
-        let tonal = observation.predictionResidual < config.tonalResidual
+        let tonal = observation.toneActive || observation.predictionResidual < config.tonalResidual
         let eligible = !observation.explainedByLeak && !tonal
         let weak = eligible && observation.snrDb >= config.continueSNRDb
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
+        // A voice always puts some energy above 1 kHz; rumble and brown noise swing the raw
+        // level with none there, so speech starts only where the upper band rises too.
         let withinVoiceRange = observation.levelDb >= speechLevelDb - config.onsetRangeDb
+            && observation.emphasisSNRDb >= config.onsetEmphasisSNRDb
         var speech: Bool
         if active {
             if weak {
