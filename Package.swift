@@ -21,7 +21,13 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")],
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
-        .target(name: "CallPulseAudio", dependencies: ["CallPulseCore"]),
+        // alsa-lib for live capture (`callpulse live`, `callpulse devices`).
+        .systemLibrary(
+            name: "CALSA",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        .target(name: "CallPulseAudio", dependencies: ["CallPulseCore", "CALSA"]),
         .target(name: "CallPulseRender", dependencies: ["CallPulseCore"]),
         .executableTarget(
             name: "callpulse",
@@ -35,7 +41,7 @@ let package = Package(
             name: "CallPulseCoreTests",
             dependencies: ["CallPulseCore", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore"]),
+        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore", "CALSA"]),
         .testTarget(name: "CallPulseRenderTests", dependencies: ["CallPulseRender", "CallPulseCore"]),
         .testTarget(
             name: "CallPulseCLITests",

@@ -169,6 +169,36 @@ public struct CallAnalyzer: Sendable {
         channels.flatMap(\.segments).sorted { ($0.startFrame, $0.party) < ($1.startFrame, $1.party) }
     }
 
+    /// What a live view shows of one channel at the latest frame.
+    public struct LiveChannel: Equatable, Sendable {
+        public var party: Party
+        /// RMS level of the latest frame, dBFS.
+        public var levelDbfs: Double
+        /// The channel's current noise floor (raw level), dBFS; `nil` until it is known.
+        public var noiseFloorDbfs: Double?
+        /// The segment still open (speech heard, end not settled): from its first speech
+        /// frame to the last frame decided so far; `nil` when the party is not speaking.
+        public var openSegment: Segment?
+    }
+
+    /// Each channel's latest level, noise floor and open segment, in channel order. For a
+    /// live view: reading it does not change the analysis.
+    public var liveChannels: [LiveChannel] {
+        channels.map { channel in
+            LiveChannel(
+                party: channel.segmenter.party,
+                levelDbfs: decibels(power: channel.features.rawPower),
+                noiseFloorDbfs: channel.rawFloor.floorDb,
+                openSegment: channel.segmenter.openSegmentStart.map {
+                    Segment(party: channel.segmenter.party, startFrame: $0, endFrame: max($0 + 1, channel.decidedFrames))
+                }
+            )
+        }
+    }
+
+    /// Levels of the frames booked so far (they trail the input by `levelSettleFrames`).
+    public var levelsSoFar: [ChannelLevels] { channels.map { $0.meter.levels } }
+
     // MARK: - Per frame
 
     private mutating func analyzeFrame(length: Int) {
