@@ -281,7 +281,8 @@ public final class ALSACapture {
         switch -status {
         case EBUSY, EAGAIN: .busy(device: device)
         case EACCES, EPERM: .permissionDenied(device: device)
-        case ENOENT, ENODEV, ENXIO, EINVAL: .noSuchDevice(device: device, reason: text(status))
+        case ENOENT: .noSuchDevice(device: device, reason: "ALSA knows no such device")
+        case ENODEV, ENXIO: .noSuchDevice(device: device, reason: "its sound card is not there")
         default: .noSuchDevice(device: device, reason: text(status))
         }
     }
@@ -291,7 +292,8 @@ public final class ALSACapture {
         return String(cString: message)
     }
 
-    static func monotonicNs() -> UInt64 {
+    /// CLOCK_MONOTONIC now, nanoseconds.
+    public static func monotonicNs() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)

@@ -69,6 +69,11 @@ public struct LiveViewState: Equatable, Sendable {
 
 /// The running figures of a session being captured, from the analyzer's state.
 public struct LiveSnapshot: Sendable {
+    /// The talk-share alert waits until the conversation is this long, seconds: the first
+    /// seconds of a call are the agent's greeting, and a share over them says nothing.
+    /// (The final summary applies the rule to the whole call, as `analyze` does.)
+    public static let talkShareSettleS = 30.0
+
     /// The summary so far: settled segments plus each party's open segment.
     public var summary: Summary
     /// Frames whose speech decision is made (the analysis trails the input by the detector's look-back).
@@ -106,6 +111,10 @@ public struct LiveSnapshot: Sendable {
             responseLatency: figures.responseLatency, switchesPerMin: figures.switchesPerMin,
             levels: analyzer.levelsSoFar, segments: segments, alerts: [])
         summary.alerts = AlertRules.evaluate(summary, limits: limits)
+        let windowFrames = (segments.map(\.endFrame).max() ?? windowStartFrame) - windowStartFrame
+        if windowFrames < FrameClock.frames(Self.talkShareSettleS) {
+            summary.alerts.removeAll { $0.rule == .agentShare }
+        }
         self.summary = summary
 
         meters = live.map {
