@@ -58,7 +58,7 @@ public enum LiveViewRenderer {
         left += " · " + state.deviceLabel
         let right = clock(state.elapsedS)
         let room = columns - right.count - 1
-        let cut = left.count > room ? String(left.prefix(max(0, room))) : left
+        let cut = left.count > room ? String(left.prefix(max(0, room - 1))) + "…" : left
         return Line([(cut.padded(to: room) + " ", .heading), (right, .heading)])
     }
 
