@@ -281,7 +281,7 @@ public final class ALSACapture {
         switch -status {
         case EBUSY, EAGAIN: .busy(device: device)
         case EACCES, EPERM: .permissionDenied(device: device)
-        case ENOENT: .noSuchDevice(device: device, reason: "ALSA knows no such device")
+        case ENOENT: .noSuchDevice(device: device, reason: "no such device, or no sound card behind it")
         case ENODEV, ENXIO: .noSuchDevice(device: device, reason: "its sound card is not there")
         default: .noSuchDevice(device: device, reason: text(status))
         }

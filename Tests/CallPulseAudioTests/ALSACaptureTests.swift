@@ -75,7 +75,7 @@ struct ALSACaptureTests {
 
     @Test("an unknown PCM is .noSuchDevice, naming it")
     func unknownDevice() {
-        #expect(throws: CaptureError.noSuchDevice(device: "nowhere", reason: "ALSA knows no such device")) {
+        #expect(throws: CaptureError.noSuchDevice(device: "nowhere", reason: "no such device, or no sound card behind it")) {
             _ = try ALSACapture(device: "nowhere", sampleRateHz: 16_000, channelCount: 1, configuration: "pcm.callin { type null }")
         }
     }
