@@ -22,7 +22,13 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")],
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
-        .target(name: "CallPulseAudio", dependencies: ["CallPulseCore"]),
+        // alsa-lib for live capture (`callpulse live`, `callpulse devices`).
+        .systemLibrary(
+            name: "CALSA",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        .target(name: "CallPulseAudio", dependencies: ["CallPulseCore", "CALSA"]),
         .target(name: "CallPulseRender", dependencies: ["CallPulseCore"]),
         // The session store: SQLite through GRDB (system libsqlite3 on Linux).
         .target(
@@ -41,8 +47,13 @@ let package = Package(
             name: "CallPulseCoreTests",
             dependencies: ["CallPulseCore", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore"]),
-        .testTarget(name: "CallPulseRenderTests", dependencies: ["CallPulseRender", "CallPulseCore"]),
+        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore", "CALSA"]),
+        .testTarget(
+            name: "CallPulseRenderTests",
+            dependencies: ["CallPulseRender", "CallPulseCore"],
+            // Golden frames of the live view, read through #filePath.
+            exclude: ["LiveViewGolden"]
+        ),
         .testTarget(
             name: "CallPulseStoreTests",
             dependencies: ["CallPulseStore", "CallPulseCore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -201,10 +201,58 @@ public struct CallAnalyzer: Sendable {
         )
     }
 
+    /// The ringing heard so far, for a live view: answered once speech has started (settled
+    /// or still open); while it rings, the rings reported so far and `answered` false.
+    public var ringSoFar: RingSummary? {
+        let openStarts = channels.compactMap { $0.segmenter.openSegmentStart }
+        let settledStart = segmentsSoFar.first?.startFrame
+        let firstSpeech = (openStarts + [settledStart].compactMap { $0 }).min()
+        if var summary = ringSummary(firstSpeechOnsetFrame: firstSpeech) {
+            // Rings are judged once their cadence is clear; the live count is what was heard.
+            if !summary.answered { summary.rings = max(summary.rings, ringEvents.count) }
+            return summary
+        }
+        guard let first = ringEvents.first else { return nil }
+        return RingSummary(
+            rings: ringEvents.count, firstRingS: FrameClock.seconds(first.onsetFrame), answeredS: nil,
+            ringToAnswerS: nil, answered: false, toneHz: [], onOffS: []
+        )
+    }
+
     /// Segments settled so far, in time order: what a live view can show.
     public var segmentsSoFar: [Segment] {
         channels.flatMap(\.segments).sorted { ($0.startFrame, $0.party) < ($1.startFrame, $1.party) }
     }
+
+    /// What a live view shows of one channel at the latest frame.
+    public struct LiveChannel: Equatable, Sendable {
+        public var party: Party
+        /// RMS level of the latest frame, dBFS.
+        public var levelDbfs: Double
+        /// The channel's current noise floor (raw level), dBFS; `nil` until it is known.
+        public var noiseFloorDbfs: Double?
+        /// The segment still open (speech heard, end not settled): from its first speech
+        /// frame to the last frame decided so far; `nil` when the party is not speaking.
+        public var openSegment: Segment?
+    }
+
+    /// Each channel's latest level, noise floor and open segment, in channel order. For a
+    /// live view: reading it does not change the analysis.
+    public var liveChannels: [LiveChannel] {
+        channels.map { channel in
+            LiveChannel(
+                party: channel.segmenter.party,
+                levelDbfs: decibels(power: channel.features.rawPower),
+                noiseFloorDbfs: channel.rawFloor.floorDb,
+                openSegment: channel.segmenter.openSegmentStart.map {
+                    Segment(party: channel.segmenter.party, startFrame: $0, endFrame: max($0 + 1, channel.decidedFrames))
+                }
+            )
+        }
+    }
+
+    /// Levels of the frames booked so far (they trail the input by `levelSettleFrames`).
+    public var levelsSoFar: [ChannelLevels] { channels.map { $0.meter.levels } }
 
     // MARK: - Per frame
 

@@ -1,0 +1,183 @@
+import ArgumentParser
+import CallPulseAudio
+import CallPulseCore
+import CallPulseRender
+import Foundation
+
+/// `callpulse live`: listens to the headset during calls and shows what the call looks like.
+struct LiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live",
+        abstract: "Watch a call as it happens: who talks, silences, interruptions, alerts.",
+        discussion: """
+        Listens to an ALSA capture device (see `callpulse devices`). A stereo device carries \
+        the agent on the left and the customer on the right (--layout customer,agent swaps); \
+        a headset microphone alone is --channels 1 (layout agent); a microphone plus a second \
+        device carrying the far end (the headset's playback monitor) is --line-device.
+        On a terminal it shows a full-screen view; piped, it prints one JSON event per line \
+        (schema callpulse.event/1) and the summary last. Ctrl-C ends the call: the summary is \
+        printed and kept, and its file is named.
+        """
+    )
+
+    @Option(help: ArgumentHelp("The capture device (ALSA PCM name) of the headset microphone, or of both sides in stereo.", valueName: "PCM"))
+    var device = "default"
+
+    @Option(name: .customLong("line-device"), help: ArgumentHelp("A second capture device carrying the customer (e.g. the headset's playback monitor); --device is then the agent's microphone.", valueName: "PCM"))
+    var lineDevice: String?
+
+    @Option(help: ArgumentHelp("Which party each channel carries: agent,customer (stereo default), customer,agent, agent (mono default) or mixed.", valueName: "LAYOUT"))
+    var layout: String?
+
+    @Option(help: ArgumentHelp("Sample rate to ask the device for, Hz (8000-48000).", valueName: "HZ"))
+    var rate = 16_000
+
+    @Option(help: ArgumentHelp("Channels to ask the device for: 1 or 2 (default: from --layout; 2 without one).", valueName: "N"))
+    var channels: Int?
+
+    @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "S"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
+    var agent: String?
+
+    @Option(help: ArgumentHelp("Also record what was captured to this WAV file (mode 0600).", valueName: "FILE.wav"))
+    var record: String?
+
+    @OptionGroup(title: "Thresholds")
+    var thresholds: ThresholdOptions
+
+    /// Stop after exactly this many sample frames (tests: the `file` plugin repeats its last
+    /// buffer after the end of its file).
+    @Option(help: .hidden)
+    var frames: Int?
+
+    /// Hold each period back until real time catches up (benchmarks with a file-plugin PCM).
+    @Flag(help: .hidden)
+    var pace = false
+
+    /// Ask only for this sample format (s16, s32, float): tests of the conversions.
+    @Option(name: .customLong("sample-format"), help: .hidden)
+    var sampleFormat: String?
+
+    /// Write CPU use and the arrival-to-output delay to this file at the end.
+    @Option(name: .customLong("bench-report"), help: .hidden)
+    var benchReport: String?
+
+    func validate() throws {
+        guard ALSACapture.supportedRatesHz.contains(rate) else {
+            throw ValidationError("--rate must be between 8000 and 48000 Hz, not \(rate).")
+        }
+        if let channels, channels != 1 && channels != 2 {
+            throw ValidationError("--channels must be 1 or 2, not \(channels).")
+        }
+        if let layout, ChannelLayout(rawValue: layout) == nil {
+            let choices = ChannelLayout.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--layout must be one of \(choices), not '\(layout)'.")
+        }
+        if lineDevice != nil {
+            if layout != nil {
+                throw ValidationError("--layout does not apply with --line-device: --device is the agent, --line-device the customer.")
+            }
+            if let channels, channels != 1 {
+                throw ValidationError("With --line-device each device is captured in mono: leave out --channels or give 1.")
+            }
+        } else if let layout = layout.flatMap(ChannelLayout.init), let channels, layout.channelCount != channels {
+            throw ValidationError("--layout \(layout.rawValue) needs --channels \(layout.channelCount), not \(channels).")
+        }
+        if let duration, !(duration > 0) {
+            throw ValidationError("--duration must be a number of seconds above 0, not \(duration).")
+        }
+        if let frames, frames <= 0 {
+            throw ValidationError("--frames must be above 0.")
+        }
+        if let sampleFormat, Self.sampleFormats(sampleFormat) == nil {
+            throw ValidationError("--sample-format must be s16, s32 or float.")
+        }
+    }
+
+    /// The layout of the analysed channels.
+    var resolvedLayout: ChannelLayout {
+        if lineDevice != nil { return .agentCustomer }
+        if let layout = layout.flatMap(ChannelLayout.init) { return layout }
+        return channels == 1 ? .agentOnly : .agentCustomer
+    }
+
+    static func sampleFormats(_ name: String?) -> [CaptureSampleFormat]? {
+        switch name {
+        case nil: CaptureSampleFormat.allCases
+        case "s16": [.s16]
+        case "s32": [.s32]
+        case "float": [.float]
+        default: nil
+        }
+    }
+
+    func run() throws {
+        let layout = resolvedLayout
+        let capture: LiveCapture
+        do {
+            capture = try openCapture(layout: layout)
+        } catch {
+            printError(error.description)
+            throw CommandFailure(status: .device)
+        }
+        capture.pacedToRealTime = pace
+
+        var recorder: WAVWriter?
+        if let record {
+            do {
+                recorder = try WAVWriter(
+                    path: record, sampleRateHz: capture.sampleRateHz, channelCount: capture.channelCount,
+                    encoding: capture.formatName == CaptureSampleFormat.s16.rawValue ? .pcm16 : .float32)
+            } catch {
+                printError(error.description)
+                throw CommandFailure(status: .badInput)
+            }
+        }
+
+        let session = LiveSessionRun(
+            capture: capture, layout: layout, agent: agent, thresholds: thresholds,
+            frameLimit: frames ?? duration.map { Int(($0 * Double(capture.sampleRateHz)).rounded()) },
+            recordingPath: record)
+        let outcome = session.run(recorder: &recorder)
+        if var writer = recorder.take() {
+            do { try writer.finish() } catch { printError(error.description) }
+        }
+        if let benchReport { session.writeBenchReport(to: benchReport) }
+
+        var failure: ExitStatus?
+        let summary = outcome.summary
+        var keptPath: String?
+        do {
+            keptPath = try keepLiveSession(summary)
+        } catch {
+            // Never lose the session: print it whole on standard output.
+            if !session.printsEvents { print(JSONRenderer.render(summary)) }
+            printError(error.description)
+            failure = .store
+        }
+        if session.printsEvents {
+            if let keptPath { FileHandle.standardError.write(Data("callpulse: summary kept in \(keptPath)\n".utf8)) }
+        } else {
+            let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            print(TextRenderer.render(summary, limits: thresholds.limits, color: color))
+            if let keptPath { print("\nSummary kept in \(keptPath)") }
+        }
+        if let lost = outcome.deviceError {
+            printError(lost.description + (keptPath.map { " in \($0)" } ?? ""))
+            failure = failure ?? .device
+        }
+        if let failure { throw CommandFailure(status: failure) }
+    }
+
+    private func openCapture(layout: ChannelLayout) throws(CaptureError) -> LiveCapture {
+        let formats = Self.sampleFormats(sampleFormat) ?? CaptureSampleFormat.allCases
+        if let lineDevice {
+            let microphone = try ALSACapture(device: device, sampleRateHz: rate, channelCount: 1, sampleFormats: formats)
+            let line = try ALSACapture(device: lineDevice, sampleRateHz: microphone.format.sampleRateHz, channelCount: 1, sampleFormats: formats)
+            return try LiveCapture(agent: microphone, line: line)
+        }
+        return LiveCapture(try ALSACapture(device: device, sampleRateHz: rate, channelCount: layout.channelCount, sampleFormats: formats))
+    }
+}
