@@ -38,8 +38,18 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "S"))
     var duration: Double?
 
-    @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default: your user name).", valueName: "NAME"))
     var agent: String?
+
+    @OptionGroup(title: "Session store")
+    var store: StoreOptions
+
+    /// `--agent`, or the login name of whoever runs the monitor (SPEC: live sessions name their agent).
+    var agentName: String? {
+        if let agent { return agent }
+        let environment = ProcessInfo.processInfo.environment
+        return [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+    }
 
     @Option(help: ArgumentHelp("Also record what was captured to this WAV file (mode 0600).", valueName: "FILE.wav"))
     var record: String?
@@ -137,7 +147,7 @@ struct LiveCommand: ParsableCommand {
         }
 
         let session = LiveSessionRun(
-            capture: capture, layout: layout, agent: agent, thresholds: thresholds,
+            capture: capture, layout: layout, agent: agentName, thresholds: thresholds,
             frameLimit: frames ?? duration.map { Int(($0 * Double(capture.sampleRateHz)).rounded()) },
             recordingPath: record)
         let outcome = session.run(recorder: &recorder)
@@ -148,24 +158,28 @@ struct LiveCommand: ParsableCommand {
 
         var failure: ExitStatus?
         let summary = outcome.summary
-        var keptPath: String?
-        do {
-            keptPath = try keepLiveSession(summary)
-        } catch {
-            // Never lose the session: print it whole on standard output.
-            if !session.printsEvents { print(JSONRenderer.render(summary)) }
-            printError(error.description)
-            failure = .store
-        }
-        if session.printsEvents {
-            if let keptPath { FileHandle.standardError.write(Data("callpulse: summary kept in \(keptPath)\n".utf8)) }
-        } else {
+        if !session.printsEvents {
             let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             print(TextRenderer.render(summary, limits: thresholds.limits, color: color))
-            if let keptPath { print("\nSummary kept in \(keptPath)") }
+        }
+        // Kept before anything else can fail: in the store, or (store failing) in the
+        // fallback file its error line names.
+        var keptIn: String?
+        do {
+            try store.keep([summary])
+            keptIn = store.location.map { "the session store \($0) as session \(summary.session.id)" }
+        } catch let stored as CommandFailure {
+            failure = stored.status
+        }
+        if let keptIn {
+            if session.printsEvents {
+                FileHandle.standardError.write(Data("callpulse: summary kept in \(keptIn)\n".utf8))
+            } else {
+                print("\nSummary kept in \(keptIn)")
+            }
         }
         if let lost = outcome.deviceError {
-            printError(lost.description + (keptPath.map { " in \($0)" } ?? ""))
+            printError(lost.description + (keptIn.map { " in \($0)" } ?? ""))
             failure = failure ?? .device
         }
         if let failure { throw CommandFailure(status: failure) }

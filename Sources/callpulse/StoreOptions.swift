@@ -24,12 +24,14 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// The store summaries go to, or `nil` with `--no-store`.
+    var location: String? { noStore ? nil : storePath ?? SessionStore.defaultPath() }
+
     /// Keeps `summaries` in the store (replacing earlier analyses of the same recordings).
     /// When the store cannot take them, they go to a fallback file, one line names the store
     /// and that file, and the command fails with exit status 5 (SPEC "Errors").
     func keep(_ summaries: [Summary]) throws {
-        guard !noStore, !summaries.isEmpty else { return }
-        let path = storePath ?? SessionStore.defaultPath()
+        guard let path = location, !summaries.isEmpty else { return }
         var unsaved = summaries
         do {
             let store = try SessionStore(path: path)

@@ -85,13 +85,16 @@ struct LiveCommandTests {
         #expect(announcedAtS < (deadAir["end_s"] as? Double ?? 0), "dead air is announced while it lasts")
         #expect(objects.contains { $0["type"] as? String == "interruption" && $0["by"] as? String == "customer" })
 
-        // The session is kept: a 0600 file whose path is named on standard error.
+        // The session is kept in the store named on standard error, whole.
         let keptLine = try #require(live.stderr.split(separator: "\n").first { $0.contains("summary kept in ") })
-        let keptPath = String(keptLine.split(separator: " ").last ?? "")
-        let attributes = try FileManager.default.attributesOfItem(atPath: keptPath)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let kept = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keptPath))) as? [String: Any])
+        let sessionID = String(keptLine.split(separator: " ").last ?? "")
+        let shown = try fixture.run(["sessions", "show", sessionID, "--json"])
+        #expect(shown.status == 0, "stderr: \(shown.stderr)")
+        let kept = try #require(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
         #expect(NSDictionary(dictionary: kept) == NSDictionary(dictionary: liveSummary))
+        let store = fixture.path("data") + "/callpulse/sessions.sqlite"
+        let attributes = try FileManager.default.attributesOfItem(atPath: store)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
     @Test("--record writes exactly the captured audio, mode 0600")
