@@ -23,11 +23,29 @@ import Testing
         #expect(summary.source.sampleRateHz == labels.sample_rate_hz)
         #expect(summary.source.layout.rawValue == labels.layout)
 
+        // Ringing, as placed (issue 3: exact count, ring-to-answer within 0.1 s).
+        if let placed = labels.ring {
+            let ring = try #require(summary.ring, "\(labels.wav): no ringing found, \(placed.rings) rings placed")
+            #expect(ring.rings == placed.rings, "\(labels.wav): \(ring.rings) rings, \(placed.rings) placed")
+            #expect(ring.answered == placed.answered)
+            #expect(abs(ring.firstRingS - placed.first_ring_s) <= 0.05)
+            #expect(ring.toneHz.count == placed.tone_hz.count)
+            for (found, tone) in zip(ring.toneHz.sorted(), placed.tone_hz.sorted()) { #expect(abs(found - tone) <= 2) }
+            if let answer = placed.ring_to_answer_s {
+                #expect(abs((ring.ringToAnswerS ?? -99) - answer) <= 0.1, "\(labels.wav): ring to answer \(String(describing: ring.ringToAnswerS)), placed \(answer)")
+            } else {
+                #expect(ring.answeredS == nil && ring.ringToAnswerS == nil)
+            }
+        } else {
+            #expect(summary.ring == nil, "\(labels.wav): rings found where none were placed")
+        }
+
         let truth = labels.truth
         let frames = FrameClock.frames(summary.session.durationS)
         let parties: [Party] = labels.layout == "mixed" ? [.mixed] : labels.channels == 2 ? [.agent, .customer] : [.agent]
         for party in parties where truth.contains(where: { $0.party == party }) {
             let score = SpeechScore(detected: summary.segments, truth: truth, party: party, frames: frames)
+            print("score: \(labels.wav) \(party.rawValue) F1 \(rounded3(score.f1)) precision \(rounded3(score.precision)) recall \(rounded3(score.recall))")
             #expect(score.f1 >= Self.minimumF1(labels, party), "\(labels.wav) \(party): F1 \(score.f1) (precision \(score.precision), recall \(score.recall))")
         }
         if truth.isEmpty {
@@ -40,6 +58,7 @@ import Testing
             let agent = talkSeconds(truth, party: .agent, fromFrame: start, toFrame: end)
             let customer = talkSeconds(truth, party: .customer, fromFrame: start, toFrame: end)
             let placedShare = agent / (agent + customer)
+            print("score: \(labels.wav) agent_share \(share) placed \(rounded3(placedShare)) error \(rounded3(abs(share - placedShare)))")
             #expect(abs(share - placedShare) <= 0.02, "\(labels.wav): agent_share \(share), placed \(placedShare)")
         }
 
@@ -85,7 +104,10 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try CLI.summary(result)
         let score = SpeechScore(detected: summary.segments, truth: truth, party: .mixed, frames: FrameClock.frames(summary.session.durationS))
-        print("real recording: speech F1 \(score.f1), precision \(score.precision), recall \(score.recall)")
+        print("score: real recording speech F1 \(score.f1), precision \(score.precision), recall \(score.recall)")
         #expect(score.f1 >= 0.95, "F1 \(score.f1) (precision \(score.precision), recall \(score.recall))")
     }
 }
+
+/// A figure to 3 decimals, for the printed scores.
+func rounded3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

@@ -86,7 +86,9 @@ struct SampleLabels: Decodable {
         var rings: Int
         var first_ring_s: Double
         var answered_s: Double?
+        var ring_to_answer_s: Double?
         var answered: Bool
+        var tone_hz: [Double]
     }
 
     struct PlacedInterruption: Decodable {
