@@ -112,19 +112,12 @@ extension SessionRecord: Codable, FetchableRecord, PersistableRecord {
 /// so that text order is time order.
 public enum StoreDate {
     public static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        UTCTimestamp.format(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// `text` (full ISO 8601, with or without fractional seconds) as a date.
     public static func parseTimestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        UTCTimestamp.parse(text).map { Date(timeIntervalSince1970: $0) }
     }
 
     /// `text` rewritten as `YYYY-MM-DDTHH:MM:SSZ`, or `nil` when it is not ISO 8601.

@@ -10,6 +10,10 @@
 //
 // Options: `--hours 1,10` (lengths), `--runs 3` (median of), `--keep DIR` (where to put
 // the generated calls; default a temporary folder, removed afterwards).
+//
+// Two rows per length: `analyze --json --no-store` (the analysis path the targets are for:
+// >= 10 000x real time on one core, <= 30 MB peak RSS), and the same run keeping the
+// session in a scratch store (SQLite), which adds a fixed cost.
 import CallPulseAudio
 import Foundation
 
@@ -164,21 +168,26 @@ let directory = options.directory ?? NSTemporaryDirectory() + "callpulse-bench-\
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
 print("callpulse-bench: analyze path (file to JSON summary), 8 kHz stereo pcm16, \(pin.isEmpty ? "not pinned" : "pinned to core 0"), median of \(options.runs)")
-print("length    audio_s   wall_s   x_real_time   peak_rss_MiB")
+print("length  path                          audio_s   wall_s   x_real_time   peak_rss_MiB")
 for hours in options.hours {
     let seconds = hours * 3600
     let path = "\(directory)/bench-\(hours)h.wav"
     var call = SyntheticCall()
     try call.write(seconds: seconds, to: path)
-    var walls: [Double] = []
-    var peak = 0
-    for _ in 0..<options.runs {
-        guard let result = measure(pin + [binary, "analyze", "--json", path]) else { exit(1) }
-        walls.append(result.wallS)
-        peak = max(peak, result.peakRSSKiB)
+    let store = "\(directory)/sessions-\(hours)h.sqlite"
+    for (label, storeArguments) in [("analyze --json --no-store", ["--no-store"]), ("analyze --json (store kept)", ["--store", store])] {
+        var walls: [Double] = []
+        var peak = 0
+        for _ in 0..<options.runs {
+            guard let result = measure(pin + [binary, "analyze", "--json"] + storeArguments + [path]) else { exit(1) }
+            walls.append(result.wallS)
+            peak = max(peak, result.peakRSSKiB)
+        }
+        let wall = walls.sorted()[walls.count / 2]
+        let padded = label.padding(toLength: 28, withPad: " ", startingAt: 0)
+        print(String(format: "%5.1f h  ", hours) + padded + String(format: "  %7.0f  %7.3f  %12.0f  %13.1f", seconds, wall, seconds / wall, Double(peak) / 1024))
     }
-    let wall = walls.sorted()[walls.count / 2]
-    print(String(format: "%5.1f h  %9.0f  %7.3f  %12.0f  %13.1f", hours, seconds, wall, seconds / wall, Double(peak) / 1024))
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
     if options.directory == nil { try? FileManager.default.removeItem(atPath: path) }
 }
 if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }

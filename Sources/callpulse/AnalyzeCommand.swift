@@ -158,7 +158,5 @@ func recordingStart(path: String, durationS: Double) -> String? {
     let firstPath = path.split(separator: "+").first.map(String.init) ?? path
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: firstPath),
           let modified = attributes[.modificationDate] as? Date else { return nil }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: modified.addingTimeInterval(-durationS))
+    return UTCTimestamp.format(unixSeconds: Int64((modified.timeIntervalSince1970 - durationS).rounded()))
 }

@@ -53,12 +53,10 @@ final class LiveSessionRun {
         source = Summary.Source(
             kind: "alsa", path: capture.deviceLabel, sampleRateHz: capture.sampleRateHz,
             channels: capture.channelCount, format: capture.formatName, layout: layout)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
         let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         session = Summary.Session(
             id: String(repeating: "0", count: 16 - id.count) + id, agent: nil,
-            startedAt: formatter.string(from: Date()), durationS: 0)
+            startedAt: UTCTimestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970)), durationS: 0)
         session.agent = agent
         analyzer = CallAnalyzer(sampleRateHz: capture.sampleRateHz, layout: layout)
         tracker = EventTracker(conversation: thresholds.conversation)
