@@ -82,6 +82,8 @@ final class LiveSessionRun {
         var nextEventFrame = Self.eventCheckFrames
         var nextTickFrame = Self.tickFrames
         var needsClear = false
+        // Read once: ProcessInfo builds the whole environment dictionary on every call.
+        let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
 
         func feed(_ samples: UnsafeBufferPointer<Float>, recorder: inout WAVWriter?) {
             analyzer.process(interleaved: samples)
@@ -131,7 +133,7 @@ final class LiveSessionRun {
                     let size = screen.size
                     let lines = LiveViewRenderer.render(
                         viewState(snapshot), columns: max(1, size.columns - 1), rows: size.rows,
-                        color: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+                        color: color)
                     screen.draw(lines, clearFirst: needsClear)
                     needsClear = false
                     lastRedrawNs = ALSACapture.monotonicNs()

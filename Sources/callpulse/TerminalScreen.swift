@@ -5,9 +5,13 @@ import Glibc
 /// The terminal while the live view runs: the alternate screen (the shell's screen comes
 /// back untouched), no cursor, no echo of typed keys; `restore()` undoes all of it.
 /// Frames are written in one `write` each and overwrite the previous frame cell by cell,
-/// with no clearing in between: no flicker.
+/// with no clearing in between: no flicker. Only the rows that changed are sent: most of
+/// the view holds still between redraws, and the terminal write was a third of the live
+/// view's CPU time (perf, 16 kHz stereo paced call).
 final class TerminalScreen {
     private let fd: Int32
+    /// The rows on screen now, to send only what changed.
+    private var shown: [String] = []
     private var savedAttributes = termios()
     private var attributesSaved = false
     private var active = false
@@ -44,11 +48,13 @@ final class TerminalScreen {
     /// Draws one frame: `lines` are exactly the screen's rows, each one column narrower than
     /// the screen so that no line ever wraps or scrolls.
     func draw(_ lines: [String], clearFirst: Bool) {
+        if clearFirst { shown = [] }
         var frame = clearFirst ? "\u{1B}[H\u{1B}[2J" : ""
-        for (row, line) in lines.enumerated() {
+        for (row, line) in lines.enumerated() where row >= shown.count || shown[row] != line {
             frame += "\u{1B}[\(row + 1);1H" + line
         }
-        write(frame)
+        shown = lines
+        if !frame.isEmpty { write(frame) }
     }
 
     func restore() {
