@@ -49,6 +49,10 @@ public struct CallAnalyzer: Sendable {
     /// under the shortest ring burst (0.34 s, `RingConfig`), over a steady sung vowel's
     /// tone-like stretches in espeak-ng speech (0.05-0.15 s on the Samples calls).
     static let sustainedToneFrames = 25
+    /// Longest span of one ring's bursts, s (a double ring spans 1.0 s; 3 s leaves room).
+    static let unjudgedRingSpanS = 3.0
+    /// Frames the tone detector may take beyond `sustainedToneFrames` to report a tone.
+    static let toneConfirmFrames = 5
     /// Ring onsets this close on two channels are one ring: 0.3 s, as `RingAnswer.merge`.
     static let sameRingFrames = 30
     /// Power counts as above the noise from this multiple of the floor: 3 dB.
@@ -191,32 +195,55 @@ public struct CallAnalyzer: Sendable {
 
     /// SPEC "Ring" from the rings every channel heard (a ring may be heard on both, through
     /// leakage) and the first speech onset.
-    private func ringSummary(firstSpeechOnsetFrame: Int?) -> RingSummary? {
+    private func ringSummary(firstSpeechOnsetFrame: Int?, includingUnjudged: Bool = false) -> RingSummary? {
         let detectors = channels.map(\.ringDetector)
-        let rings = RingAnswer.merge(detectors.map(\.rings))
-        guard !rings.isEmpty, let loudest = detectors.max(by: { $0.rings.count < $1.rings.count }) else { return nil }
+        var rings = RingAnswer.merge(detectors.map(\.rings))
+        if includingUnjudged { rings += unjudgedRings(after: rings) }
+        guard !rings.isEmpty else { return nil }
+        let heardOn = detectors.max(by: { $0.rings.count < $1.rings.count })
         return RingAnswer.summarize(
-            rings: rings, bursts: rings.flatMap(\.bursts), toneHz: loudest.toneHz, cadenceS: loudest.cadenceS,
+            rings: rings, bursts: rings.flatMap(\.bursts), toneHz: heardOn?.toneHz ?? [], cadenceS: heardOn?.cadenceS ?? [],
             firstSpeechOnsetFrame: firstSpeechOnsetFrame, config: config.ring
         )
+    }
+
+    /// Rings reported live whose group the ring tracker has not judged yet (it waits for
+    /// the silence after a ring): their tone bursts heard so far, so that an answer right
+    /// after the last ring counts from that ring, not from the one before.
+    private func unjudgedRings(after judged: [Ring]) -> [Ring] {
+        let window = FrameClock.frames(Self.unjudgedRingSpanS)
+        var pending: [Ring] = []
+        for event in ringEvents where !judged.contains(where: { abs($0.onsetFrame - event.onsetFrame) <= Self.sameRingFrames }) {
+            var bursts: [ToneBurst] = []
+            for channel in channels {
+                let detector = channel.ringDetector
+                bursts += detector.toneBursts.filter {
+                    $0.startFrame >= event.onsetFrame - Self.sameRingFrames && $0.startFrame < event.onsetFrame + window
+                }
+                if let onset = detector.activeToneOnsetFrame, abs(onset - event.onsetFrame) < window {
+                    bursts.append(ToneBurst(startFrame: onset, endFrame: frameIndex, frequenciesHz: []))
+                }
+            }
+            if bursts.isEmpty { continue }
+            pending.append(Ring(bursts: bursts.sorted { $0.startFrame < $1.startFrame }))
+        }
+        return pending
     }
 
     /// The ringing heard so far, for a live view: answered once speech has started (settled
     /// or still open); while it rings, the rings reported so far and `answered` false.
     public var ringSoFar: RingSummary? {
-        let openStarts = channels.compactMap { $0.segmenter.openSegmentStart }
+        // Open candidates count as speech once they have lasted long enough for a tone to
+        // have been confirmed (the first 0.25 s of a ring burst look like speech), and are
+        // not that tone.
+        let openStarts = channels.indices.compactMap { c -> Int? in
+            guard let start = channels[c].segmenter.openSegmentStart else { return nil }
+            let open = Segment(party: channels[c].segmenter.party, startFrame: start, endFrame: max(start, channels[c].decidedFrames))
+            return open.lengthFrames >= Self.sustainedToneFrames + Self.toneConfirmFrames && !isTone(open, channel: c) ? start : nil
+        }
         let settledStart = segmentsSoFar.first?.startFrame
         let firstSpeech = (openStarts + [settledStart].compactMap { $0 }).min()
-        if var summary = ringSummary(firstSpeechOnsetFrame: firstSpeech) {
-            // Rings are judged once their cadence is clear; the live count is what was heard.
-            if !summary.answered { summary.rings = max(summary.rings, ringEvents.count) }
-            return summary
-        }
-        guard let first = ringEvents.first else { return nil }
-        return RingSummary(
-            rings: ringEvents.count, firstRingS: FrameClock.seconds(first.onsetFrame), answeredS: nil,
-            ringToAnswerS: nil, answered: false, toneHz: [], onOffS: []
-        )
+        return ringSummary(firstSpeechOnsetFrame: firstSpeech, includingUnjudged: true)
     }
 
     /// Segments settled so far, in time order: what a live view can show.
