@@ -34,21 +34,26 @@ enum CLI {
     static let scratchDataHome = FileManager.default.temporaryDirectory
         .appendingPathComponent("callpulse-cli-tests-\(ProcessInfo.processInfo.processIdentifier)").path
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        var environment = environment
-        if environment["XDG_DATA_HOME"] == nil { environment["XDG_DATA_HOME"] = scratchDataHome }
-        if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = scratchDataHome }
+    /// Runs the binary with `environment` laid over this process's (less the `removing`
+    /// keys), no standard input, in `directory` (default: the package root).
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], directory: URL? = nil
+    ) throws -> Result {
+        var merged = ProcessInfo.processInfo.environment
+        if environment["XDG_DATA_HOME"] == nil { merged["XDG_DATA_HOME"] = scratchDataHome }
+        if environment["XDG_STATE_HOME"] == nil { merged["XDG_STATE_HOME"] = scratchDataHome }
+        for (key, value) in environment { merged[key] = value }
+        for key in removing { merged.removeValue(forKey: key) }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
+        process.currentDirectoryURL = directory ?? packageRoot
         process.environment = merged
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         // Drain stderr on another thread so that neither pipe can fill up and block the child.
         nonisolated(unsafe) var errData = Data()

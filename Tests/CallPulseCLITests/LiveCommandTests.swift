@@ -338,54 +338,15 @@ final class Fixture {
         try text.write(toFile: path("asound.conf"), atomically: true, encoding: .utf8)
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CLI.Result
 
     /// Runs the `callpulse` built beside this test bundle, with the fixture's ALSA
     /// configuration and data folder.
     func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ["XDG_DATA_HOME": path("data"), "NO_COLOR": "1"]
         if FileManager.default.fileExists(atPath: path("asound.conf")) {
             environment["ALSA_CONFIG_PATH"] = path("asound.conf")
         }
-        environment["XDG_DATA_HOME"] = path("data")
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes before waiting, so a full pipe cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData, as: UTF8.self))
+        return try CLI.run(arguments, environment: environment)
     }
-
-    /// `callpulse`, in the build folder that holds this test bundle.
-    static let binary: URL = {
-        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        var folder = me.deletingLastPathComponent()
-        // The bundle may be a directory (…/callpulsePackageTests.xctest/…) on some set-ups.
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("callpulse").path), folder.path != "/" {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder.appendingPathComponent("callpulse")
-    }()
 }

@@ -180,22 +180,7 @@ struct CLIHome {
     }
 
     /// The `callpulse` binary built beside this test bundle.
-    static let binary: String = {
-        var folders: [String] = []
-        folders.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path)
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append(URL(fileURLWithPath: exe).deletingLastPathComponent().path)
-        }
-        // `.build/<triple>/debug/callpulsePackageTests.xctest` and the package's `.build/debug`.
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        folders.append(package.appendingPathComponent(".build/debug").path)
-        for folder in folders {
-            for candidate in [folder + "/callpulse", folder + "/../callpulse"] where FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        return package.appendingPathComponent(".build/debug/callpulse").path
-    }()
+    static var binary: String { CLI.binary.path }
 
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -207,11 +192,7 @@ struct CLIHome {
         return environment
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CLI.Result
 
     func start(_ arguments: [String], columns: Int? = nil) -> (Process, Pipe) {
         let process = Process()
@@ -229,27 +210,13 @@ struct CLIHome {
     }
 
     func run(_ arguments: [String], columns: Int? = nil) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        var environment = self.environment
-        if let columns { environment["COLUMNS"] = String(columns) }
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        var overrides = environment
+        if let columns { overrides["COLUMNS"] = String(columns) }
         do {
-            try process.run()
+            return try CLI.run(arguments, environment: overrides, removing: columns == nil ? ["COLUMNS"] : [], directory: URL(fileURLWithPath: root))
         } catch {
             return Result(status: -1, stdout: "", stderr: "cannot run \(Self.binary): \(error)")
         }
-        // Read stderr on the side so that neither pipe fills up.
-        let errorData = ErrorCollector(errors.fileHandleForReading)
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: errorData.text())
     }
 
     func listIDs() throws -> [String] {
@@ -357,24 +324,6 @@ struct CLIHome {
         guard (try? process.run()) != nil else { return "" }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// Collects a pipe's bytes on a background thread.
-final class ErrorCollector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func text() -> String {
-        done.wait()
         return String(decoding: data, as: UTF8.self)
     }
 }
