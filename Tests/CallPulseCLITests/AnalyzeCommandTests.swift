@@ -133,4 +133,17 @@ import Testing
         #expect(fromPair.talk == fromStereo.talk)
         #expect(fromPair.levels == fromStereo.levels)
     }
+
+    @Test("--ring-cadence pins the cadence: the placed UK double ring is counted, a 1/4 cadence is not there")
+    func pinnedCadence() throws {
+        let call = SampleLabels.folder.appendingPathComponent("call-ring-uk.wav").path
+        let labels = try SampleLabels.load("call-ring-uk.labels.json")
+        let placed = try #require(labels.ring)
+        let uk = try CLI.summary(CLI.run(["analyze", "--json", "--no-store", "--ring-cadence", "0.4,0.2,0.4,2", call]))
+        #expect(uk.ring?.rings == placed.rings)
+        let other = try CLI.summary(CLI.run(["analyze", "--json", "--no-store", "--ring-cadence", "1,4", call]))
+        #expect(other.ring == nil, "a UK double ring is not a 1 s on / 4 s off ring")
+        let bad = try CLI.run(["analyze", "--ring-cadence", "0.4,0.2,0.4", call])
+        #expect(bad.status == 2)
+    }
 }
