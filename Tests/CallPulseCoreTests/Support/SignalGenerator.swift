@@ -5,27 +5,19 @@ import RealModule
 /// from where this generator placed the signal, never from the detector's output.
 struct SignalGenerator {
     let sampleRateHz: Int
-    private var state: UInt64
+    /// The ring tests' seeded generator (TonePlanFixtures.swift), shared by every fixture.
+    private var random: SeededGenerator
 
     init(sampleRateHz: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) {
         self.sampleRateHz = sampleRateHz
-        state = seed | 1
+        random = SeededGenerator(seed: seed)
     }
 
     /// Uniform in [0, 1).
-    mutating func uniform() -> Double {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Double(state >> 11) / Double(1 << 53)
-    }
+    mutating func uniform() -> Double { random.uniform() }
 
-    /// Standard normal (Box-Muller).
-    mutating func gaussian() -> Double {
-        let u1 = max(uniform(), 1e-12)
-        let u2 = uniform()
-        return Double.sqrt(-2 * Double.log(u1)) * Double.cos(2 * Double.pi * u2)
-    }
+    /// Standard normal.
+    mutating func gaussian() -> Double { random.gaussian() }
 
     func sampleCount(_ seconds: Double) -> Int { Int((seconds * Double(sampleRateHz)).rounded()) }
 
