@@ -43,9 +43,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
+        // Seeded signal generators shared by the test targets (fixtures made in code).
+        .target(
+            name: "CallPulseTestSupport",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            path: "Tests/CallPulseTestSupport"
+        ),
         .testTarget(
             name: "CallPulseCoreTests",
-            dependencies: ["CallPulseCore", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CallPulseCore", "CallPulseTestSupport", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore", "CALSA"]),
         .testTarget(
@@ -61,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "CallPulseCLITests",
             // Depends on the executable so that `swift test` builds the binary it runs.
-            dependencies: ["callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender"]
+            dependencies: ["callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseTestSupport"]
         ),
     ]
 )

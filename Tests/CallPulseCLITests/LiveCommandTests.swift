@@ -1,3 +1,4 @@
+import CallPulseTestSupport
 import Foundation
 import Testing
 
@@ -203,7 +204,7 @@ struct LiveCommandTests {
     /// A two-party call at 16 kHz, interleaved agent/customer S16: voice-like utterances where
     /// `Placed` says, over white noise at -60 dBFS.
     static func generateCall() -> [Int16] {
-        var generator = VoiceGenerator(sampleRateHz: rateHz)
+        var generator = SignalGenerator(sampleRateHz: rateHz, seed: 0x2545_F491_4F6C_DD1D)
         let count = Int(callS * Double(rateHz))
         var channels = [[Double]](repeating: [Double](repeating: 0, count: count), count: 2)
         for c in 0..<2 {
@@ -213,7 +214,7 @@ struct LiveCommandTests {
             for (start, end) in placed {
                 let voice = generator.utterance(seconds: end - start, dbfs: c == 0 ? -20 : -23, pitchHz: c == 0 ? 110...170 : 180...260)
                 let offset = Int(start * Double(rateHz))
-                for (i, value) in voice.enumerated() where offset + i < count { channels[c][offset + i] += value }
+                for (i, value) in voice.enumerated() where offset + i < count { channels[c][offset + i] += Double(value) }
             }
         }
         var interleaved = [Int16](repeating: 0, count: 2 * count)
@@ -223,65 +224,6 @@ struct LiveCommandTests {
             }
         }
         return interleaved
-    }
-}
-
-/// A seeded source of voice-like sound (as the Core tests' SignalGenerator): syllables of a
-/// harmonic complex with gliding pitch and two formants under a raised-cosine envelope.
-struct VoiceGenerator {
-    let sampleRateHz: Int
-    private var state: UInt64 = 0x2545_F491_4F6C_DD1D
-
-    init(sampleRateHz: Int) { self.sampleRateHz = sampleRateHz }
-
-    mutating func uniform() -> Double {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Double(state >> 11) / Double(1 << 53)
-    }
-
-    mutating func gaussian() -> Double {
-        let u1 = max(uniform(), 1e-12)
-        return sqrt(-2 * log(u1)) * cos(2 * Double.pi * uniform())
-    }
-
-    mutating func utterance(seconds: Double, dbfs: Double, pitchHz: ClosedRange<Double>) -> [Double] {
-        let rate = Double(sampleRateHz)
-        let total = Int(seconds * rate)
-        var raw = [Double](repeating: 0, count: total)
-        var position = 0
-        var phase = 0.0
-        while position < total {
-            let syllable = min(total - position, Int((0.12 + 0.18 * uniform()) * rate))
-            let startPitch = pitchHz.lowerBound + (pitchHz.upperBound - pitchHz.lowerBound) * uniform()
-            let endPitch = pitchHz.lowerBound + (pitchHz.upperBound - pitchHz.lowerBound) * uniform()
-            let formant1 = 400 + 500 * uniform()
-            let formant2 = 1100 + 1200 * uniform()
-            let gain = pow(10, (uniform() - 0.5) * 10 / 20)
-            for i in 0..<syllable {
-                let t = Double(i) / Double(max(syllable - 1, 1))
-                let pitch = startPitch + (endPitch - startPitch) * t
-                phase += 2 * Double.pi * pitch / rate
-                var value = 0.0
-                var harmonic = 1
-                while Double(harmonic) * pitch < min(3800, rate / 2 - 100) {
-                    let f = Double(harmonic) * pitch
-                    let shape = 1 / (1 + ((f - formant1) / 150) * ((f - formant1) / 150))
-                        + 0.5 / (1 + ((f - formant2) / 250) * ((f - formant2) / 250)) + 0.05
-                    value += shape * sin(Double(harmonic) * phase)
-                    harmonic += 1
-                }
-                let envelope = 0.5 - 0.5 * cos(2 * Double.pi * t)
-                raw[position + i] = gain * sqrt(envelope) * value
-            }
-            position += syllable
-            let dip = Int((0.02 + 0.04 * uniform()) * rate)
-            if position + dip + Int(0.12 * rate) < total { position += dip } else { break }
-        }
-        let meanSquare = raw.reduce(0) { $0 + $1 * $1 } / Double(max(raw.count, 1))
-        let gain = meanSquare > 0 ? pow(10, dbfs / 20) / sqrt(meanSquare) : 0
-        return raw.map { $0 * gain }
     }
 }
 

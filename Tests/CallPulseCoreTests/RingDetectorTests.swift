@@ -1,3 +1,4 @@
+import CallPulseTestSupport
 import Testing
 @testable import CallPulseCore
 

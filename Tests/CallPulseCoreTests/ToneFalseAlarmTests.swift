@@ -1,3 +1,4 @@
+import CallPulseTestSupport
 import RealModule
 import Testing
 @testable import CallPulseCore

@@ -1,3 +1,4 @@
+import CallPulseTestSupport
 import CallPulseCore
 import Testing
 
