@@ -51,6 +51,8 @@ func expectRings(
     if let answeredAtS {
         #expect(summary.answered, sourceLocation: sourceLocation)
         let truth = answeredAtS - call.ringOnsetsS[0]
+        // The README's ring-to-answer error figure: `swift test --filter Ring 2>&1 | grep ring-to-answer-error`.
+        print("score: ring-to-answer-error \(abs((summary.ringToAnswerS ?? -99) - truth))")
         #expect(abs((summary.ringToAnswerS ?? -99) - truth) <= 0.1,
                 "ring_to_answer_s \(String(describing: summary.ringToAnswerS)) vs \(truth)", sourceLocation: sourceLocation)
     } else {
