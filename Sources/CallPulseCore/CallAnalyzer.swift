@@ -79,8 +79,6 @@ public struct CallAnalyzer: Sendable {
         var leak = LeakageModel()
         var frame: [Float]
         var pendingLevels: [PendingLevel]
-        /// Frames given a final decision by the detector (fed to the segmenter).
-        var decidedFrames = 0
         /// Segments of this channel, in order.
         var segments: [Segment] = []
         /// First of this channel's segments that may still contain unbooked frames.
@@ -238,7 +236,7 @@ public struct CallAnalyzer: Sendable {
         // not that tone.
         let openStarts = channels.indices.compactMap { c -> Int? in
             guard let start = channels[c].segmenter.openSegmentStart else { return nil }
-            let open = Segment(party: channels[c].segmenter.party, startFrame: start, endFrame: max(start, channels[c].decidedFrames))
+            let open = Segment(party: channels[c].segmenter.party, startFrame: start, endFrame: max(start, channels[c].segmenter.nextFrame))
             return open.lengthFrames >= Self.sustainedToneFrames + Self.toneConfirmFrames && !isTone(open, channel: c) ? start : nil
         }
         let settledStart = segmentsSoFar.first?.startFrame
@@ -272,7 +270,7 @@ public struct CallAnalyzer: Sendable {
                 levelDbfs: decibels(power: channel.features.rawPower),
                 noiseFloorDbfs: channel.rawFloor.floorDb,
                 openSegment: channel.segmenter.openSegmentStart.map {
-                    Segment(party: channel.segmenter.party, startFrame: $0, endFrame: max($0 + 1, channel.decidedFrames))
+                    Segment(party: channel.segmenter.party, startFrame: $0, endFrame: max($0 + 1, channel.segmenter.nextFrame))
                 }
             )
         }
@@ -355,7 +353,6 @@ public struct CallAnalyzer: Sendable {
         if let segment = channels[c].segmenter.process(isSpeech: isSpeech), !isTone(segment, channel: c) {
             channels[c].segments.append(segment)
         }
-        channels[c].decidedFrames += 1
     }
 
     /// Whether a settled segment is mostly a tone burst of its own channel (finished, or
