@@ -14,9 +14,30 @@ public enum JSONRenderer {
         JSONWriter.write(.array(summaries.map(tree)), pretty: !compact)
     }
 
-    private static func tree(_ summary: Summary) -> JSONValue {
+    /// The summary as a tree, except that its two long lists, `segments` and `pauses`, are
+    /// made item by item as they are written: a 10-hour call's summary then takes a few
+    /// kilobytes to write instead of a 4 MB tree.
+    static func tree(_ summary: Summary) -> JSONValue {
+        var skeleton = summary
+        skeleton.segments = []
+        skeleton.pauses = []
+        guard case let .object(members) = wholeTree(skeleton) else { return wholeTree(summary) }
+        return .object(members.map { member in
+            switch member.key {
+            case "segments":
+                (key: member.key, value: .generated(count: summary.segments.count) { wholeTree(summary.segments[$0]) })
+            case "pauses":
+                (key: member.key, value: .generated(count: summary.pauses.count) { wholeTree(summary.pauses[$0]) })
+            default:
+                member
+            }
+        })
+    }
+
+    /// Any Encodable value as a whole tree.
+    static func wholeTree<Value: Encodable>(_ value: Value) -> JSONValue {
         do {
-            return try OrderedJSONEncoder.encode(summary)
+            return try OrderedJSONEncoder.encode(value)
         } catch {
             // OrderedJSONEncoder has no throwing path (non-finite numbers become null), and
             // Summary.encode(to:) throws only what its encoder throws.

@@ -11,6 +11,18 @@ enum JSONValue: Equatable {
     case string(String)
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
+    /// An array whose items are made one at a time as they are written, so a long list
+    /// (a 10-hour call's thousands of segments) is never held as a tree.
+    case generated(count: Int, item: (Int) -> JSONValue)
+
+    /// The items of an array, generated ones made now; `nil` for anything else.
+    var items: [JSONValue]? {
+        switch self {
+        case let .array(items): items
+        case let .generated(count, item): (0..<count).map(item)
+        default: nil
+        }
+    }
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -21,6 +33,8 @@ enum JSONValue: Equatable {
         case let (.array(a), .array(b)): a == b
         case let (.object(a), .object(b)):
             a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.array, .generated), (.generated, .array), (.generated, .generated):
+            lhs.items == rhs.items
         default: false
         }
     }
@@ -28,7 +42,7 @@ enum JSONValue: Equatable {
     /// Whether the value is a container (array or object).
     var isContainer: Bool {
         switch self {
-        case .array, .object: true
+        case .array, .object, .generated: true
         default: false
         }
     }

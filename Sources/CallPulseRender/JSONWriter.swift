@@ -35,6 +35,20 @@ enum JSONWriter {
                 output += index == items.count - 1 ? "\n" : ",\n"
             }
             output += String(repeating: " ", count: indent) + "]"
+        case let .generated(count, item):
+            // Items are objects (segments, pauses): one per line, made and dropped in turn.
+            if count == 0 {
+                output += "[]"
+                return
+            }
+            let innerPad = String(repeating: " ", count: indent + indentWidth)
+            output += "[\n"
+            for index in 0..<count {
+                output += innerPad
+                writePretty(item(index), indent: indent + indentWidth, insideArray: true, into: &output)
+                output += index == count - 1 ? "\n" : ",\n"
+            }
+            output += String(repeating: " ", count: indent) + "]"
         case let .object(members):
             if members.isEmpty || (insideArray && !members.contains(where: \.value.isContainer)) {
                 writeCompact(value, separator: ", ", colon: ": ", into: &output)
@@ -70,6 +84,13 @@ enum JSONWriter {
             for (index, item) in items.enumerated() {
                 if index > 0 { output += separator }
                 writeCompact(item, separator: separator, colon: colon, into: &output)
+            }
+            output += "]"
+        case let .generated(count, item):
+            output += "["
+            for index in 0..<count {
+                if index > 0 { output += separator }
+                writeCompact(item(index), separator: separator, colon: colon, into: &output)
             }
             output += "]"
         case let .object(members):

@@ -8,7 +8,7 @@ enum OrderedJSONEncoder {
     static func encode<Value: Encodable>(_ value: Value) throws -> JSONValue {
         let root = JSONNode()
         try value.encode(to: NodeEncoder(node: root, codingPath: []))
-        return root.value
+        return root.takeValue()
     }
 }
 
@@ -26,13 +26,18 @@ private final class JSONNode {
 
     var content: Content = .unset
 
-    var value: JSONValue {
-        switch content {
+    /// The finished value; the node gives up its children as it goes, so the tree and the
+    /// value it becomes are not both held whole (a 10-hour call's summary has thousands of
+    /// segment objects).
+    func takeValue() -> JSONValue {
+        let taken = content
+        content = .unset
+        switch taken {
         // An `encode(to:)` that writes nothing gives an empty object, as in JSONEncoder.
-        case .unset: .object([])
-        case let .scalar(value): value
-        case let .array(nodes): .array(nodes.map(\.value))
-        case let .object(pairs): .object(pairs.map { (key: $0.key, value: $0.node.value) })
+        case .unset: return .object([])
+        case let .scalar(value): return value
+        case let .array(nodes): return .array(nodes.map { $0.takeValue() })
+        case let .object(pairs): return .object(pairs.map { (key: $0.key, value: $0.node.takeValue()) })
         }
     }
 

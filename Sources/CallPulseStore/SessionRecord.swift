@@ -45,11 +45,18 @@ public struct SessionRecord: Equatable, Sendable {
         public static let alertCount = Column(CodingKeys.alertCount)
     }
 
-    /// The record of `summary`, stored at `storedAt`.
-    public init(summary: Summary, storedAt: Date) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let json = try encoder.encode(summary)
+    /// The record of `summary`, stored at `storedAt`. `json` is the summary's SPEC JSON when
+    /// the caller has rendered it already (the CLI writes it in SPEC order, item by item,
+    /// which keeps a long call's memory low); otherwise Foundation encodes it here.
+    public init(summary: Summary, storedAt: Date, json: String? = nil) throws {
+        let text: String
+        if let json {
+            text = json
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            text = String(decoding: try encoder.encode(summary), as: UTF8.self)
+        }
         id = summary.session.id
         agent = summary.session.agent
         startedAt = summary.session.startedAt.map { StoreDate.normalised($0) ?? $0 }
@@ -70,7 +77,7 @@ public struct SessionRecord: Equatable, Sendable {
         responseLatencyMedianS = summary.responseLatency.medianS
         alertCount = summary.alerts.count
         alerts = summary.alerts.map(\.rule.rawValue).joined(separator: ",")
-        summaryJSON = String(decoding: json, as: UTF8.self)
+        summaryJSON = text
     }
 
     /// The stored summary, read back.

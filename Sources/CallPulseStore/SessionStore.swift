@@ -137,10 +137,10 @@ public final class SessionStore: Sendable {
 
     /// Keeps `summary`, replacing the session with the same id if there is one.
     @discardableResult
-    public func save(_ summary: Summary, storedAt: Date = Date()) throws -> SaveOutcome {
+    public func save(_ summary: Summary, json: String? = nil, storedAt: Date = Date()) throws -> SaveOutcome {
         let record: SessionRecord
         do {
-            record = try SessionRecord(summary: summary, storedAt: storedAt)
+            record = try SessionRecord(summary: summary, storedAt: storedAt, json: json)
         } catch {
             throw StoreError.unreadableSummary(id: summary.session.id, reason: "\(error)")
         }

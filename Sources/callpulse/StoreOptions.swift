@@ -36,7 +36,7 @@ struct StoreOptions: ParsableArguments {
         do {
             let store = try SessionStore(path: path)
             while let summary = unsaved.first {
-                try store.save(summary)
+                try store.save(summary, json: JSONRenderer.render(summary, compact: true))
                 unsaved.removeFirst()
             }
         } catch {
