@@ -175,7 +175,7 @@ public struct CallAnalyzer: Sendable {
             for decision in channels[c].detector.flush() {
                 feedSegmenter(channel: c, isSpeech: decision)
             }
-            if let segment = channels[c].segmenter.finish() {
+            if let segment = channels[c].segmenter.finish(), !isTone(segment, channel: c) {
                 channels[c].segments.append(segment)
             }
             let firstUnbooked = max(0, frameIndex - Self.levelSettleFrames)

@@ -47,3 +47,31 @@ import Testing
         #expect(final?.rings == rings)
     }
 }
+
+/// A recording that stops while the phone still rings (the recorder was stopped mid-burst).
+@Suite struct RingAtEndTests {
+    @Test("a ring burst still sounding when the audio ends is not speech")
+    func ringingAtTheEnd() {
+        let plan = TonePlan.named("US")
+        let rate = 8000
+        // Two full rings and the third cut by the end of the file 0.35 s into its burst: the
+        // voice detector's candidate from the burst's first frames is still open at the end.
+        let endS = 0.5 + 2 * plan.periodS + 0.35
+        var line = SignalBuilder(sampleRateHz: rate, durationS: endS)
+        line.addRings(plan, count: 3, firstOnsetS: 0.5, peakDbfs: -15)
+        // Noise 20 dB under the tone: the tone no longer predicts as a pure sine, so only the
+        // tone detector tells it from a voice.
+        var rng = SeededGenerator(seed: 9)
+        line.addNoise(.pink, rmsDbfs: -38, rng: &rng)
+        var agentSide = SignalBuilder(sampleRateHz: rate, durationS: endS)
+        agentSide.addNoise(.pink, rmsDbfs: -60, rng: &rng)
+        let agent = agentSide.samples
+        var stereo = [Float](repeating: 0, count: 2 * line.samples.count)
+        for i in line.samples.indices { stereo[2 * i] = agent[i]; stereo[2 * i + 1] = line.samples[i] }
+        var analyzer = CallAnalyzer(sampleRateHz: rate, layout: .agentCustomer)
+        stereo.withUnsafeBufferPointer { analyzer.process(interleaved: $0) }
+        let analysis = analyzer.finish()
+        #expect(analysis.segments.isEmpty, "tone taken for speech: \(analysis.segments.map { ($0.startS, $0.endS) })")
+        #expect(analysis.ring?.answered == false)
+    }
+}
