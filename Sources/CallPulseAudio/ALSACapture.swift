@@ -219,8 +219,9 @@ public final class ALSACapture {
             let source = raw.assumingMemoryBound(to: UInt32.self)
             for i in 0..<count {
                 let value = Float(bitPattern: UInt32(littleEndian: source[i]))
-                // A device never should, but NaN or infinity must not poison the analysis.
-                samples[i] = value.isFinite ? value : 0
+                // A device never should, but NaN, infinity or absurd values must not poison
+                // the analysis: NaN and infinity become silence, the rest is held to ±1000.
+                samples[i] = value.isFinite ? min(1000, max(-1000, value)) : 0
             }
         }
     }

@@ -42,27 +42,27 @@ enum SampleDecoding {
                 destination[index] = Float(sample) * scale
             }
         case .float32:
-            // Exponent bits all ones means NaN or infinity. OR-ing (exponent + 1 ulp of
-            // exponent) sets bit 31 exactly for those, without a branch per sample.
-            var nonFiniteFlags: UInt32 = 0
+            // The largest exponent seen tells, without a branch per sample, whether any
+            // sample may be NaN, infinite or beyond `largestFloatMagnitude`; only then scan.
+            var largestExponent: UInt32 = 0
             for index in 0..<sampleCount {
                 let bits = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self))
-                nonFiniteFlags |= (bits & 0x7F80_0000) &+ 0x0080_0000
+                largestExponent = max(largestExponent, bits & 0x7F80_0000)
                 destination[index] = Float(bitPattern: bits)
             }
-            if nonFiniteFlags & 0x8000_0000 != 0 {
+            if largestExponent >= scanExponent {
                 return firstNonFinite(destination, count: sampleCount)
             }
         case .float64:
-            var nonFiniteFlags: UInt32 = 0
+            var largestExponent: UInt32 = 0
             for index in 0..<sampleCount {
                 let bits = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
+                // Doubles too large for Float convert to infinity, and are caught with the rest.
                 let sample = Float(Double(bitPattern: bits))
-                // Also catches doubles too large for Float, which convert to infinity.
-                nonFiniteFlags |= (sample.bitPattern & 0x7F80_0000) &+ 0x0080_0000
+                largestExponent = max(largestExponent, sample.bitPattern & 0x7F80_0000)
                 destination[index] = sample
             }
-            if nonFiniteFlags & 0x8000_0000 != 0 {
+            if largestExponent >= scanExponent {
                 return firstNonFinite(destination, count: sampleCount)
             }
         case .mulaw:
@@ -81,8 +81,20 @@ enum SampleDecoding {
         return nil
     }
 
+    /// Largest float sample magnitude accepted: 1000 × full scale (+60 dBFS). Float files
+    /// may carry headroom above 1.0, but nothing real comes near this, and far larger
+    /// values would overflow the analysis's frame energies.
+    static let largestFloatMagnitude: Float = 1000
+
+    /// Exponent bits from which a float sample may exceed `largestFloatMagnitude` (those of
+    /// 512, the power of two below 1000).
+    static let scanExponent: UInt32 = Float(512).bitPattern & 0x7F80_0000
+
+    /// Index of the first sample that is NaN, infinite, or beyond `largestFloatMagnitude`.
     private static func firstNonFinite(_ samples: UnsafeMutablePointer<Float>, count: Int) -> Int? {
-        for index in 0..<count where !samples[index].isFinite { return index }
+        let limit = largestFloatMagnitude
+        // `!(|x| <= limit)` is also true for NaN.
+        for index in 0..<count where !(abs(samples[index]) <= limit) { return index }
         return nil
     }
 }

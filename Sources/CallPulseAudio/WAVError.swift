@@ -26,7 +26,7 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
     case unsupportedEncoding(path: String, formatTag: Int, bitsPerSample: Int)
     /// The block align field disagrees with channels × bytes per sample.
     case inconsistentBlockAlign(path: String, blockAlignBytes: Int, expectedBytes: Int)
-    /// A float sample is NaN or infinite (or a 64-bit float beyond the 32-bit float range).
+    /// A float sample is NaN, infinite, or absurdly large (beyond 1000 × full scale).
     case nonFiniteSample(path: String, atS: Double, channel: Int)
     /// The system refused a read after the file was opened.
     case readFailed(path: String, reason: String)
@@ -72,7 +72,7 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
         case let .inconsistentBlockAlign(path, blockAlignBytes, expectedBytes):
             return "\(path): the header declares \(blockAlignBytes) bytes per frame where its format needs \(expectedBytes); the header is damaged."
         case let .nonFiniteSample(path, atS, channel):
-            return "\(path): the float sample at \(formatSeconds(atS)) s on channel \(channel + 1) is not a finite number (NaN or infinite); the recording is damaged."
+            return "\(path): the float sample at \(formatSeconds(atS)) s on channel \(channel + 1) is not a usable number (NaN, infinite, or beyond 1000 times full scale); the recording is damaged."
         case let .readFailed(path, reason):
             return "\(path): reading the file failed (\(reason)); check the disk or copy the file again."
         case let .cannotCreate(path, reason):

@@ -175,10 +175,12 @@ public struct FrameFeatureExtractor: Sendable {
     }
 }
 
-/// Decibels of a power ratio, floored so that digital silence stays finite.
+/// Decibels of a power ratio, floored so that digital silence stays finite (-140 dB).
 @inlinable
 public func decibels(power: Double) -> Double {
-    10 * Double.log10(max(power, 1e-14))
+    // Finite whatever the input: an overflowed (infinite or NaN) power reads as +200 dB.
+    guard power.isFinite else { return 200 }
+    return 10 * Double.log10(max(power, 1e-14))
 }
 
 /// Power ratio of a decibel figure.

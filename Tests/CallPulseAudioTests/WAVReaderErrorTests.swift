@@ -88,6 +88,12 @@ import CallPulseAudio
         // A double too large for Float would become infinity: also refused.
         mono[4_000] = 1e300
         #expect(readError(wavFile(fmt: fmt64, data: encode(mono, as: .float64))) == .nonFiniteSample(path: "X", atS: 0.25, channel: 0))
+        // Finite but absurd (its square overflows a frame's energy): refused, not analysed.
+        mono[4_000] = 1e20
+        #expect(readError(wavFile(fmt: fmt64, data: encode(mono, as: .float64))) == .nonFiniteSample(path: "X", atS: 0.25, channel: 0))
+        // Headroom above full scale is kept: 999 × full scale reads as written.
+        mono[4_000] = 999
+        #expect(readError(wavFile(fmt: fmt64, data: encode(mono, as: .float64))) == nil)
     }
 
     @Test func floatsBeyondFullScaleAreKept() throws {

@@ -172,4 +172,12 @@ import Testing
         #expect(abs(analysis.levels[0].clippedRatio - clippedFraction) < 1e-5)
         #expect(clippedFraction > 0.2)
     }
+
+    @Test("samples so large their energy overflows do not trap the analysis")
+    func overflowingSamples() {
+        let huge = (0..<8000).map { Float($0 % 2 == 0 ? 1e30 : -1e30) }
+        let analysis = analyze([huge], sampleRateHz: 8000, layout: .agentOnly)
+        #expect(analysis.levels.count == 1)
+        #expect(analysis.levels[0].clippedRatio == 1)
+    }
 }
