@@ -213,8 +213,10 @@ public final class SessionStore: Sendable {
 
     private static func resolve(_ id: String, _ db: Database) throws -> String {
         if try SessionRecord.exists(db, key: id) { return id }
-        let pattern = id.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        let matches = try String.fetchAll(db, sql: "SELECT id FROM session WHERE id LIKE ? ORDER BY id LIMIT 4", arguments: [pattern])
+        // A prefix of an id is a prefix, compared as text: never a LIKE pattern, where `_`
+        // or `%` would match any session (and `delete` would remove it).
+        let matches = try String.fetchAll(
+            db, sql: "SELECT id FROM session WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 4", arguments: [id])
         guard !id.isEmpty, let first = matches.first else { throw StoreError.notFound(id: id) }
         guard matches.count == 1 else { throw StoreError.ambiguous(id: id, matches: matches) }
         return first

@@ -81,6 +81,11 @@ import Testing
         try store.save(StoreFixtures.summary(id: "ff0000", agent: "anna", startedAt: "2026-11-15T09:00:00Z"))
         #expect(throws: StoreError.self) { try store.delete(id: "ab") }
         #expect(throws: StoreError.notFound(id: "zz")) { try store.delete(id: "zz") }
+        // LIKE wildcards are text, not patterns: nothing is deleted by a stray `_` or `%`.
+        for pattern in ["_", "%", "a_c", "ab%", "f_0000"] {
+            #expect(throws: StoreError.notFound(id: pattern)) { try store.delete(id: pattern) }
+        }
+        #expect(try store.records().count == 3)
         #expect(try store.delete(id: "abc") == "abc123")
         #expect(try store.records().map(\.id) == ["abd456", "ff0000"])
         let before = StoreDate.parseArgument("2026-11-01", timeZone: TimeZone(identifier: "UTC")!)!
