@@ -59,7 +59,14 @@ public final class SessionStore: Sendable {
             if try pool.read(Self.migrator.hasBeenSuperseded) {
                 throw StoreError.newerSchema(path: path)
             }
-            try Self.migrator.migrate(pool)
+            do {
+                try Self.migrator.migrate(pool)
+            } catch {
+                // Two processes opening a new store at once both see it unmigrated, and the
+                // second one's CREATE fails once the first has committed. Run the migrator again:
+                // it now finds the migrations applied (a real failure fails again).
+                try Self.migrator.migrate(pool)
+            }
             // SQLite gives -wal and -shm the main file's mode; make sure of it all the same.
             for suffix in ["-wal", "-shm"] {
                 _ = chmod(path + suffix, 0o600)
