@@ -21,6 +21,8 @@ public enum RingAnswer {
     ///   within `answerWithinS` of it.
     /// - `rings`: rings whose onset lies before `answered_s` (a ring cut short counts); all
     ///   rings for an abandoned call (no speech within `answerWithinS` after the last burst).
+    /// - Speech before the first ring: `nil`, as if no ring had been heard (rings after the
+    ///   call was connected are not rings before an answer).
     public static func summarize(
         rings: [Ring], bursts: [ToneBurst], toneHz: [Double], cadenceS: [Double],
         firstSpeechOnsetFrame: Int?, config: RingConfig
@@ -37,8 +39,11 @@ public enum RingAnswer {
             } else if let last = ringBursts.last(where: { $0.endFrame <= speech }) {
                 if speech - last.endFrame <= answerWithin { answeredFrame = last.endFrame }
             } else {
-                // Speech before any ring burst: the call was already connected.
-                answeredFrame = speech
+                // Speech before any ring burst: the call was connected before the ringing
+                // (a transfer or a second line ringing mid-call). Those rings came after the
+                // answer, so there is no ringing *before* an answer: no ring figures at all,
+                // and the conversation starts at 0 (SPEC "No ring in the session").
+                return nil
             }
         }
         let firstRingS = FrameClock.seconds(first.onsetFrame)

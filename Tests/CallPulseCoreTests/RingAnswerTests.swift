@@ -84,3 +84,22 @@ struct RingAnswerTests {
         #expect(merged.map(\.onsetFrame) == [50, 550, 1_050, 1_552])
     }
 }
+
+/// Ringing heard after the conversation started (a transfer, a second line): not the
+/// ringing before the answer, so no ring figures (reviewer's finding: answered_s came out
+/// before first_ring_s, and ring_to_answer_s was clamped to 0).
+@Suite struct RingAfterSpeechTests {
+    @Test func ringsAfterTheFirstSpeechGiveNoRingSummary() {
+        let burst = ToneBurst(startFrame: 1500, endFrame: 1600, frequenciesHz: [425])
+        let ring = Ring(bursts: [burst])
+        let summary = RingAnswer.summarize(
+            rings: [ring], bursts: [burst], toneHz: [425], cadenceS: [1, 4], firstSpeechOnsetFrame: 50, config: RingConfig()
+        )
+        #expect(summary == nil)
+        // The same ring with the speech after it is answered at the burst's end.
+        let answered = RingAnswer.summarize(
+            rings: [ring], bursts: [burst], toneHz: [425], cadenceS: [1, 4], firstSpeechOnsetFrame: 1700, config: RingConfig()
+        )
+        #expect(answered?.answeredS == 16.0 && answered?.ringToAnswerS == 1.0)
+    }
+}
