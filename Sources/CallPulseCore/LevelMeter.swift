@@ -29,7 +29,9 @@ public struct LevelMeter: Sendable {
         if isSpeech {
             speechPowerSum += rawPower
             speechFrames += 1
-        } else {
+        } else if rawPower > 0 {
+            // Digital silence (exact zeros: a muted line, or the padding after the shorter of
+            // two files) is no measurement of the room's noise, and would read as -140 dBFS.
             let bin = Int((decibels(power: rawPower) - Self.histogramLowestDb) / Self.histogramBinDb)
             noiseHistogram[min(max(bin, 0), Self.histogramBins - 1)] += 1
             noiseFrames += 1

@@ -180,4 +180,16 @@ import Testing
         #expect(analysis.levels.count == 1)
         #expect(analysis.levels[0].clippedRatio == 1)
     }
+
+    @Test("digital silence (padding, a muted line) does not count as the noise floor")
+    func digitalSilenceIsNotNoise() {
+        var generator = SignalGenerator(sampleRateHz: 8000, seed: 3)
+        var track = Track(sampleRateHz: 8000, seconds: 30)
+        // 10 s of a call with noise at -60 dBFS, then 20 s of exact zeros.
+        track.add(generator.whiteNoise(seconds: 10, dbfs: -60), at: 0)
+        track.add(generator.utterance(seconds: 3, dbfs: -20), at: 2)
+        let analysis = analyze([track.samples], sampleRateHz: 8000, layout: .agentOnly)
+        let noise = analysis.levels[0].noiseDbfs ?? 0
+        #expect(abs(noise - -60) < 2, "noise \(noise) dBFS; the placed noise is -60 dBFS")
+    }
 }
