@@ -48,7 +48,12 @@ struct LiveCommand: ParsableCommand {
     var agentName: String? {
         if let agent { return agent }
         let environment = ProcessInfo.processInfo.environment
-        return [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+        if let name = [environment["USER"], environment["LOGNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) {
+            return name
+        }
+        // Cron, systemd and containers may set neither: ask the password database.
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 
     @Option(help: ArgumentHelp("Also record what was captured to this WAV file (mode 0600).", valueName: "FILE.wav"))
