@@ -54,6 +54,7 @@ struct AnalyzeCommand: ParsableCommand {
     var store: StoreOptions
 
     func validate() throws {
+        try validateAgentName(agent)
         if json && csv {
             throw ValidationError("Choose one of --json and --csv.")
         }

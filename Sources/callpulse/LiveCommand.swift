@@ -80,6 +80,7 @@ struct LiveCommand: ParsableCommand {
     var benchReport: String?
 
     func validate() throws {
+        try validateAgentName(agent)
         guard ALSACapture.supportedRatesHz.contains(rate) else {
             throw ValidationError("--rate must be between 8000 and 48000 Hz, not \(rate).")
         }

@@ -89,6 +89,7 @@ import Testing
         ["analyze", "--agent-file", "a.wav"],
         ["analyze", "--pause-min", "-1", "x.wav"],
         ["analyze", "--no-such-option", "x.wav"],
+        ["analyze", "--agent", "ev\u{1B}[31mil", "x.wav"],
         ["nonsense"],
     ])
     func usageErrors(arguments: [String]) throws {
