@@ -62,8 +62,13 @@ struct StoreLocation: ParsableArguments {
 
     var path: String { storePath ?? SessionStore.defaultPath() }
 
-    /// The store, or one error line and exit status 5.
+    /// The store, or one error line and exit status 5. A store named with `--store` must
+    /// exist: reading commands never create one at a mistyped path.
     func open() throws -> SessionStore {
+        if let storePath, !FileManager.default.fileExists(atPath: storePath) {
+            printError("\(storePath): there is no session store there; check the path, or leave out --store for the default store")
+            throw CommandFailure(status: .store)
+        }
         do {
             return try SessionStore(path: path)
         } catch {

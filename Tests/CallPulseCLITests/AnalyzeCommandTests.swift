@@ -147,4 +147,16 @@ import Testing
         let bad = try CLI.run(["analyze", "--ring-cadence", "0.4,0.2,0.4", call])
         #expect(bad.status == 2)
     }
+
+    @Test("reading commands never create a store at a mistyped --store path", arguments: [
+        ["sessions", "list"], ["sessions", "show", "abc"], ["report"],
+    ])
+    func missingStoreIsNotCreated(command: [String]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callpulse-missing-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("sessions.sqlite").path
+        let result = try CLI.run(command + ["--store", path])
+        #expect(result.status == 5)
+        #expect(result.stderr.hasPrefix("callpulse: error: \(path)"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
 }
