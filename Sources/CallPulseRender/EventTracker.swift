@@ -81,7 +81,11 @@ public struct EventTracker: Sendable {
             reportedInterruptions.insert(interruption.atFrame)
             events.append(.interruption(atS: atS, interruption))
         }
+        // An alert that counts interruptions waits until those interruptions have been
+        // reported, so that a reader never sees "interrupted 2 times" after only one event.
+        let interruptionsPending = summary.interruptions.contains { !reportedInterruptions.contains($0.atFrame) }
         for alert in summary.alerts where !reportedAlerts.contains(Self.key(alert)) {
+            if alert.rule == .agentInterruptions && interruptionsPending { continue }
             reportedAlerts.insert(Self.key(alert))
             events.append(.alert(atS: atS, alert))
         }
