@@ -119,7 +119,7 @@ func hex4(_ value: Int) -> String {
 /// Seconds with 2 decimals ("12.34"), without Foundation's formatter.
 func formatSeconds(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0, seconds < 1e15 else { return "\(seconds)" }
-    let hundredths = Int((seconds * 100).rounded())
+    let hundredths = Int(saturating: (seconds * 100).rounded())
     let fraction = hundredths % 100
     return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }

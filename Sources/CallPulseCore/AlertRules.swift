@@ -122,7 +122,7 @@ public enum AlertRules {
     static func decimal(_ value: Double, decimals: Int = 2) -> String {
         var scale = 1
         for _ in 0..<decimals { scale *= 10 }
-        let scaled = Int((abs(value) * Double(scale)).rounded())
+        let scaled = Int(saturating: (abs(value) * Double(scale)).rounded())
         let sign = value < 0 && scaled != 0 ? "-" : ""
         var text = "\(scaled / scale)"
         var fraction = scaled % scale

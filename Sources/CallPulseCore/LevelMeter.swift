@@ -32,7 +32,7 @@ public struct LevelMeter: Sendable {
         } else if rawPower > 0 {
             // Digital silence (exact zeros: a muted line, or the padding after the shorter of
             // two files) is no measurement of the room's noise, and would read as -140 dBFS.
-            let bin = Int((decibels(power: rawPower) - Self.histogramLowestDb) / Self.histogramBinDb)
+            let bin = Int(saturating: (decibels(power: rawPower) - Self.histogramLowestDb) / Self.histogramBinDb)
             noiseHistogram[min(max(bin, 0), Self.histogramBins - 1)] += 1
             noiseFrames += 1
         }
@@ -43,7 +43,7 @@ public struct LevelMeter: Sendable {
         let speechDbfs = speechFrames > 0 ? roundedToHundredths(decibels(power: speechPowerSum / Double(speechFrames))) : nil
         var noiseDbfs: Double?
         if noiseFrames > 0 {
-            let rank = max(1, Int((Self.noisePercentile * Double(noiseFrames)).rounded(.up)))
+            let rank = max(1, Int(saturating: (Self.noisePercentile * Double(noiseFrames)).rounded(.up)))
             var seen = 0
             for (bin, count) in noiseHistogram.enumerated() {
                 seen += count

@@ -13,7 +13,7 @@ public enum Percentile {
         guard let first = sortedValues.first else { return nil }
         if sortedValues.count == 1 { return first }
         let position = Double(sortedValues.count - 1) * fraction
-        let lowerIndex = Int(position.rounded(.down))
+        let lowerIndex = Int(saturating: position.rounded(.down))
         if lowerIndex >= sortedValues.count - 1 { return sortedValues[sortedValues.count - 1] }
         let weight = position - Double(lowerIndex)
         let lower = sortedValues[lowerIndex]

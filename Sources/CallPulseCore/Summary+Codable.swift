@@ -5,7 +5,9 @@
 // - unknown figures are written as `null`, never omitted (`encodeNil`, not `encodeIfPresent`),
 // - times are seconds with at most 2 decimals (frames / 100, or rounded to hundredths).
 // Decoding is strict: every SPEC key must be present (`null` where unknown), so a truncated
-// or foreign object is refused rather than read as a summary with missing figures.
+// or foreign object is refused rather than read as a summary with missing figures; and every
+// number must be finite and within ±`Summary.figureLimit`, so a damaged stored row (a
+// duration of 1e300) is refused here rather than trapping wherever it is turned into frames.
 
 extension Summary: Codable {
     enum CodingKeys: String, CodingKey {
@@ -72,13 +74,13 @@ extension Summary: Codable {
             session: try container.decode(Session.self, forKey: .session),
             ring: try container.decode(RingSummary?.self, forKey: .ring),
             talk: try container.decode(Talk.self, forKey: .talk),
-            greetingLatencyS: try container.decode(Double?.self, forKey: .greetingLatencyS),
+            greetingLatencyS: try container.decodeFigure(Double?.self, forKey: .greetingLatencyS),
             pauses: try container.decode([Pause].self, forKey: .pauses),
             interruptions: try container.decode([Interruption].self, forKey: .interruptions),
             backchannels: try container.decode(Backchannels.self, forKey: .backchannels),
             turns: try container.decode(Turns.self, forKey: .turns),
             responseLatency: try container.decode(ResponseLatency.self, forKey: .responseLatency),
-            switchesPerMin: try container.decode(Double?.self, forKey: .switchesPerMin),
+            switchesPerMin: try container.decodeFigure(Double?.self, forKey: .switchesPerMin),
             levels: levels,
             segments: try container.decode([Segment].self, forKey: .segments),
             alerts: try container.decode([Alert].self, forKey: .alerts)
@@ -131,10 +133,10 @@ extension Summary: Codable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            speechDbfs = try container.decode(Double?.self, forKey: .speechDbfs)
-            noiseDbfs = try container.decode(Double?.self, forKey: .noiseDbfs)
-            snrDb = try container.decode(Double?.self, forKey: .snrDb)
-            clippedRatio = try container.decode(Double.self, forKey: .clippedRatio)
+            speechDbfs = try container.decodeFigure(Double?.self, forKey: .speechDbfs)
+            noiseDbfs = try container.decodeFigure(Double?.self, forKey: .noiseDbfs)
+            snrDb = try container.decodeFigure(Double?.self, forKey: .snrDb)
+            clippedRatio = try container.decodeFigure(Double.self, forKey: .clippedRatio)
         }
     }
 }
@@ -161,8 +163,8 @@ extension Summary.Source: Codable {
         self.init(
             kind: try container.decode(String.self, forKey: .kind),
             path: try container.decode(String.self, forKey: .path),
-            sampleRateHz: try container.decode(Int.self, forKey: .sampleRateHz),
-            channels: try container.decode(Int.self, forKey: .channels),
+            sampleRateHz: try container.decodeFigure(Int.self, forKey: .sampleRateHz),
+            channels: try container.decodeFigure(Int.self, forKey: .channels),
             format: try container.decode(String.self, forKey: .format),
             layout: try container.decode(ChannelLayout.self, forKey: .layout)
         )
@@ -190,7 +192,7 @@ extension Summary.Session: Codable {
             id: try container.decode(String.self, forKey: .id),
             agent: try container.decode(String?.self, forKey: .agent),
             startedAt: try container.decode(String?.self, forKey: .startedAt),
-            durationS: try container.decode(Double.self, forKey: .durationS)
+            durationS: try container.decodeFigure(Double.self, forKey: .durationS)
         )
     }
 }
@@ -220,13 +222,13 @@ extension RingSummary: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            rings: try container.decode(Int.self, forKey: .rings),
-            firstRingS: try container.decode(Double.self, forKey: .firstRingS),
-            answeredS: try container.decode(Double?.self, forKey: .answeredS),
-            ringToAnswerS: try container.decode(Double?.self, forKey: .ringToAnswerS),
+            rings: try container.decodeFigure(Int.self, forKey: .rings),
+            firstRingS: try container.decodeFigure(Double.self, forKey: .firstRingS),
+            answeredS: try container.decodeFigure(Double?.self, forKey: .answeredS),
+            ringToAnswerS: try container.decodeFigure(Double?.self, forKey: .ringToAnswerS),
             answered: try container.decode(Bool.self, forKey: .answered),
-            toneHz: try container.decode([Double].self, forKey: .toneHz),
-            onOffS: try container.decode([Double].self, forKey: .onOffS)
+            toneHz: try container.decodeFigure([Double].self, forKey: .toneHz),
+            onOffS: try container.decodeFigure([Double].self, forKey: .onOffS)
         )
     }
 }
@@ -256,13 +258,13 @@ extension Summary.Talk: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            agentS: try container.decode(Double?.self, forKey: .agentS),
-            customerS: try container.decode(Double?.self, forKey: .customerS),
-            overlapS: try container.decode(Double?.self, forKey: .overlapS),
-            silenceS: try container.decode(Double.self, forKey: .silenceS),
-            agentShare: try container.decode(Double?.self, forKey: .agentShare),
-            agentPct: try container.decode(Double?.self, forKey: .agentPct),
-            customerPct: try container.decode(Double?.self, forKey: .customerPct)
+            agentS: try container.decodeFigure(Double?.self, forKey: .agentS),
+            customerS: try container.decodeFigure(Double?.self, forKey: .customerS),
+            overlapS: try container.decodeFigure(Double?.self, forKey: .overlapS),
+            silenceS: try container.decodeFigure(Double.self, forKey: .silenceS),
+            agentShare: try container.decodeFigure(Double?.self, forKey: .agentShare),
+            agentPct: try container.decodeFigure(Double?.self, forKey: .agentPct),
+            customerPct: try container.decodeFigure(Double?.self, forKey: .customerPct)
         )
     }
 }
@@ -281,8 +283,8 @@ extension Summary.Backchannels: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            agent: try container.decode(Int?.self, forKey: .agent),
-            customer: try container.decode(Int?.self, forKey: .customer)
+            agent: try container.decodeFigure(Int?.self, forKey: .agent),
+            customer: try container.decodeFigure(Int?.self, forKey: .customer)
         )
     }
 }
@@ -304,9 +306,9 @@ extension Summary.Turns: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            count: try container.decode(Int.self, forKey: .count),
-            agentLongestMonologueS: try container.decode(Double?.self, forKey: .agentLongestMonologueS),
-            customerLongestMonologueS: try container.decode(Double?.self, forKey: .customerLongestMonologueS)
+            count: try container.decodeFigure(Int.self, forKey: .count),
+            agentLongestMonologueS: try container.decodeFigure(Double?.self, forKey: .agentLongestMonologueS),
+            customerLongestMonologueS: try container.decodeFigure(Double?.self, forKey: .customerLongestMonologueS)
         )
     }
 }
@@ -328,9 +330,9 @@ extension Summary.ResponseLatency: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            medianS: try container.decode(Double?.self, forKey: .medianS),
-            p90S: try container.decode(Double?.self, forKey: .p90S),
-            count: try container.decode(Int.self, forKey: .count)
+            medianS: try container.decodeFigure(Double?.self, forKey: .medianS),
+            p90S: try container.decodeFigure(Double?.self, forKey: .p90S),
+            count: try container.decodeFigure(Int.self, forKey: .count)
         )
     }
 }
@@ -356,8 +358,8 @@ extension Pause: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            startFrame: FrameClock.frames(try container.decode(Double.self, forKey: .startS)),
-            endFrame: FrameClock.frames(try container.decode(Double.self, forKey: .endS)),
+            startFrame: FrameClock.frames(try container.decodeFigure(Double.self, forKey: .startS)),
+            endFrame: FrameClock.frames(try container.decodeFigure(Double.self, forKey: .endS)),
             kind: try container.decode(Kind.self, forKey: .kind),
             before: try container.decode(Party.self, forKey: .before),
             after: try container.decode(Party.self, forKey: .after),
@@ -385,9 +387,9 @@ extension Interruption: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            atFrame: FrameClock.frames(try container.decode(Double.self, forKey: .atS)),
+            atFrame: FrameClock.frames(try container.decodeFigure(Double.self, forKey: .atS)),
             by: try container.decode(Party.self, forKey: .by),
-            overlapFrames: FrameClock.frames(try container.decode(Double.self, forKey: .overlapS)),
+            overlapFrames: FrameClock.frames(try container.decodeFigure(Double.self, forKey: .overlapS)),
             takenFloor: try container.decode(Bool.self, forKey: .takenFloor)
         )
     }
@@ -410,8 +412,8 @@ extension Segment: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let party = try container.decode(Party.self, forKey: .party)
-        let startFrame = FrameClock.frames(try container.decode(Double.self, forKey: .startS))
-        let endFrame = FrameClock.frames(try container.decode(Double.self, forKey: .endS))
+        let startFrame = FrameClock.frames(try container.decodeFigure(Double.self, forKey: .startS))
+        let endFrame = FrameClock.frames(try container.decodeFigure(Double.self, forKey: .endS))
         // `Segment.init` traps on a reversed segment: refuse bad input with an error instead.
         guard endFrame >= startFrame else {
             throw DecodingError.dataCorruptedError(
@@ -439,8 +441,8 @@ extension Alert: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             rule: try container.decode(Rule.self, forKey: .rule),
-            value: try container.decode(Double.self, forKey: .value),
-            limit: try container.decode(Double.self, forKey: .limit),
+            value: try container.decodeFigure(Double.self, forKey: .value),
+            limit: try container.decodeFigure(Double.self, forKey: .limit),
             message: try container.decode(String.self, forKey: .message)
         )
     }
@@ -459,5 +461,54 @@ extension KeyedEncodingContainer {
     /// Writes a time in seconds rounded to 2 decimals (SPEC), or `null` when it is unknown.
     fileprivate mutating func encodeSeconds(_ seconds: Double?, forKey key: Key) throws {
         try encodeNullable(seconds.map(roundedToHundredths), forKey: key)
+    }
+}
+
+extension Summary {
+    /// The largest magnitude any figure of a summary may have when it is read back: 1e9
+    /// (31 years in seconds, far above any count, level or rate a call can have). Within it,
+    /// seconds × 100 frames and every sum of them stay far from `Int`'s range.
+    public static let figureLimit = 1e9
+}
+
+extension KeyedDecodingContainer {
+    /// A figure that must be a finite number within ±`Summary.figureLimit`.
+    fileprivate func decodeFigure(_ type: Double.Type, forKey key: Key) throws -> Double {
+        let value = try decode(Double.self, forKey: key)
+        guard value.isFinite, abs(value) <= Summary.figureLimit else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "\(key.stringValue) \(value) is out of range")
+        }
+        return value
+    }
+
+    /// A figure that may be unknown (`null`).
+    fileprivate func decodeFigure(_ type: Double?.Type, forKey key: Key) throws -> Double? {
+        try decodeNil(forKey: key) ? nil : decodeFigure(Double.self, forKey: key)
+    }
+
+    /// A count (rings, turns, a sample rate) within 0...`Summary.figureLimit`.
+    fileprivate func decodeFigure(_ type: Int.Type, forKey key: Key) throws -> Int {
+        let value = try decode(Int.self, forKey: key)
+        guard value >= 0, Double(value) <= Summary.figureLimit else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "\(key.stringValue) \(value) is out of range")
+        }
+        return value
+    }
+
+    /// A count that may be unknown (`null`).
+    fileprivate func decodeFigure(_ type: Int?.Type, forKey key: Key) throws -> Int? {
+        try decodeNil(forKey: key) ? nil : decodeFigure(Int.self, forKey: key)
+    }
+
+    /// A list of figures (tone frequencies, cadence times).
+    fileprivate func decodeFigure(_ type: [Double].Type, forKey key: Key) throws -> [Double] {
+        let values = try decode([Double].self, forKey: key)
+        if let bad = values.first(where: { !$0.isFinite || abs($0) > Summary.figureLimit }) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "\(key.stringValue) holds \(bad), out of range")
+        }
+        return values
     }
 }

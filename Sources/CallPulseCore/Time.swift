@@ -16,7 +16,7 @@ public enum FrameClock {
     /// Frames for a duration in seconds, rounded to the nearest frame.
     @inlinable
     public static func frames(_ seconds: Double) -> Int {
-        Int((seconds * Double(framesPerSecond)).rounded())
+        Int(saturating: (seconds * Double(framesPerSecond)).rounded())
     }
 
     /// First sample of frame `index` at `sampleRateHz`. Rates that are not a multiple of

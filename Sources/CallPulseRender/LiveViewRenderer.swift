@@ -107,7 +107,7 @@ public enum LiveViewRenderer {
             let text = "agent " + NumberFormat.percent(share) + " · customer " + NumberFormat.percent(1 - share)
             let barWidth = columns - labelWidth - text.count - 5
             if barWidth >= 10 {
-                let agentCells = Int((share * Double(barWidth)).rounded())
+                let agentCells = Int(saturating: (share * Double(barWidth)).rounded())
                 let bar = "[" + String(repeating: "█", count: agentCells) + String(repeating: "░", count: barWidth - agentCells) + "]"
                 lines.append(Line([(" " + "Talk share".padded(to: labelWidth), .heading), (text + "  ", nil), (bar, nil)]))
             } else {
@@ -162,12 +162,12 @@ public enum LiveViewRenderer {
     static func position(of dbfs: Double, width: Int) -> Int {
         guard dbfs.isFinite else { return 0 }
         let fraction = (dbfs - meterLowestDbfs) / -meterLowestDbfs
-        return min(width, max(0, Int((fraction * Double(width)).rounded())))
+        return min(width, max(0, Int(saturating: (fraction * Double(width)).rounded())))
     }
 
     /// `h:mm:ss` of the call.
     static func clock(_ seconds: Double) -> String {
-        let whole = max(0, Int(seconds))
+        let whole = max(0, Int(saturating: seconds))
         let minutes = (whole / 60) % 60
         let secs = whole % 60
         return "\(whole / 3600):" + (minutes < 10 ? "0" : "") + "\(minutes):" + (secs < 10 ? "0" : "") + "\(secs)"

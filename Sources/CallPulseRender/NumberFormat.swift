@@ -13,7 +13,7 @@ enum NumberFormat {
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
         guard scaled < Double(Int.max / 10) else { return value.description }
-        let units = Int(scaled)
+        let units = Int(saturating: scaled)
         let sign = value < 0 && units != 0 ? "-" : ""
         let whole = String(units / scale)
         guard decimals > 0 else { return sign + whole }
@@ -24,7 +24,7 @@ enum NumberFormat {
     /// A time from the start of the session as `m:ss.ss` (`0:20.10`, `3:03.20`, `72:00.00`).
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite else { return unknown }
-        let hundredths = Int((abs(seconds) * 100).rounded(.toNearestOrAwayFromZero))
+        let hundredths = Int(saturating: (abs(seconds) * 100).rounded(.toNearestOrAwayFromZero))
         let sign = seconds < 0 && hundredths != 0 ? "-" : ""
         let minutes = hundredths / 6000
         let secondHundredths = hundredths % 6000
@@ -38,7 +38,7 @@ enum NumberFormat {
     static func plain(_ value: Double) -> String {
         guard value.isFinite else { return unknown }
         if value == value.rounded(), abs(value) < 1e15 {
-            return String(Int(value))
+            return String(Int(saturating: value))
         }
         return value.description
     }

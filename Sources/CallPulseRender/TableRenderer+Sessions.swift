@@ -106,7 +106,7 @@ extension TableRenderer {
 
     /// Whole seconds as `m:ss`.
     static func clockWhole(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded())
+        let whole = Int(saturating: seconds.rounded())
         let remainder = whole % 60
         return "\(whole / 60):" + (remainder < 10 ? "0" : "") + String(remainder)
     }

@@ -100,7 +100,7 @@ public enum TextRenderer {
     /// `0.43  [█████████░░░░░░░░░░░]`: the agent's part of all talk.
     static func shareText(_ share: Double?) -> String {
         guard let share, share.isFinite else { return NumberFormat.unknown }
-        let filled = min(shareBarCells, max(0, Int((share * Double(shareBarCells)).rounded())))
+        let filled = min(shareBarCells, max(0, Int(saturating: (share * Double(shareBarCells)).rounded())))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: shareBarCells - filled)
         return NumberFormat.fixed(share, decimals: 2) + "  [" + bar + "]"
     }

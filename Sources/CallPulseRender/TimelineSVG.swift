@@ -158,7 +158,7 @@ public enum TimelineSVG {
     }
 
     static func minutesSeconds(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded())
+        let whole = Int(saturating: seconds.rounded())
         let remainder = whole % 60
         return "\(whole / 60):" + (remainder < 10 ? "0" : "") + String(remainder)
     }

@@ -119,7 +119,7 @@ extension SessionRecord: Codable, FetchableRecord, PersistableRecord {
 /// so that text order is time order.
 public enum StoreDate {
     public static func string(_ date: Date) -> String {
-        UTCTimestamp.format(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        UTCTimestamp.format(unixSeconds: Int64(Int(saturating: date.timeIntervalSince1970.rounded(.down))))
     }
 
     /// `text` (full ISO 8601, with or without fractional seconds) as a date.

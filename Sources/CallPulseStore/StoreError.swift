@@ -1,3 +1,5 @@
+import CallPulseCore
+
 /// Why the session store failed. Each description is one sentence that names the store
 /// file and says what to do (SPEC "Errors": exit status 5).
 public enum StoreError: Error, Equatable, CustomStringConvertible {
@@ -27,7 +29,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .cannotWrite(let path, let reason):
             "cannot write the session store \(path): \(reason); free some space or choose another with --store PATH"
         case .busy(let path, let timeoutS):
-            "the session store \(path) stayed locked by another program for \(Int(timeoutS)) s; try again when it is done"
+            "the session store \(path) stayed locked by another program for \(Int(saturating: timeoutS)) s; try again when it is done"
         case .newerSchema(let path):
             "the session store \(path) was written by a newer callpulse; upgrade callpulse to read it"
         case .notFound(let id):

@@ -44,8 +44,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
     var agent: String?
 
-    @Option(name: .customLong("ring-cadence"), help: ArgumentHelp("Pin the ringing cadence instead of learning it: on and off times in seconds, e.g. 1,4 or 0.4,0.2,0.4,2.", valueName: "S,S,..."))
-    var ringCadence: String?
+    @OptionGroup(title: "Ringing")
+    var ringCadence: RingCadenceOption
 
     @OptionGroup(title: "Thresholds")
     var thresholds: ThresholdOptions
@@ -70,27 +70,14 @@ struct AnalyzeCommand: ParsableCommand {
         if agentFile == nil && files.isEmpty {
             throw ValidationError("Name at least one WAV file to analyse.")
         }
-        if ringCadence != nil && pinnedCadence == nil {
-            throw ValidationError("--ring-cadence takes an even number of on/off times in seconds, each between 0.05 and 10, e.g. 1,4 or 0.4,0.2,0.4,2.")
-        }
         if let layout, ChannelLayout(rawValue: layout) == nil {
             let choices = ChannelLayout.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--layout must be one of \(choices), not '\(layout)'.")
         }
     }
 
-    /// `--ring-cadence` parsed: on/off pairs, each 0.05-10 s.
-    var pinnedCadence: [Double]? {
-        guard let ringCadence else { return nil }
-        let times = ringCadence.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard times.count >= 2, times.count % 2 == 0, times.count == ringCadence.split(separator: ",").count,
-              times.allSatisfy({ (0.05...10).contains($0) }) else { return nil }
-        return times
-    }
-
     func run() throws {
-        var analyzerConfig = AnalyzerConfig()
-        analyzerConfig.ring.pinnedCadenceS = pinnedCadence
+        let analyzerConfig = ringCadence.analyzerConfig
         var summaries: [Summary] = []
         var failed = false
         let inputs: [Input] = if let agentFile, let customerFile {
@@ -159,5 +146,5 @@ func recordingStart(path: String, durationS: Double) -> String? {
     let firstPath = path.split(separator: "+").first.map(String.init) ?? path
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: firstPath),
           let modified = attributes[.modificationDate] as? Date else { return nil }
-    return UTCTimestamp.format(unixSeconds: Int64((modified.timeIntervalSince1970 - durationS).rounded()))
+    return UTCTimestamp.format(unixSeconds: Int64(Int(saturating: (modified.timeIntervalSince1970 - durationS).rounded())))
 }

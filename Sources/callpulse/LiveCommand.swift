@@ -41,8 +41,15 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The agent's name, kept in the summary (default: your user name).", valueName: "NAME"))
     var agent: String?
 
+    @OptionGroup(title: "Ringing")
+    var ringCadence: RingCadenceOption
+
     @OptionGroup(title: "Session store")
     var store: StoreOptions
+
+    /// Longest `--duration`, seconds: one week. A monitor runs for a shift (8-12 h); a week
+    /// covers any capture someone means, and keeps the sample count far from overflowing.
+    static let maxDurationS = 604_800.0
 
     /// `--agent`, or the login name of whoever runs the monitor (SPEC: live sessions name their agent).
     var agentName: String? {
@@ -101,8 +108,8 @@ struct LiveCommand: ParsableCommand {
         } else if let layout = layout.flatMap(ChannelLayout.init), let channels, layout.channelCount != channels {
             throw ValidationError("--layout \(layout.rawValue) needs --channels \(layout.channelCount), not \(channels).")
         }
-        if let duration, !(duration > 0) {
-            throw ValidationError("--duration must be a number of seconds above 0, not \(duration).")
+        if let duration, !(duration > 0 && duration <= Self.maxDurationS) {
+            throw ValidationError("--duration must be a number of seconds above 0 and at most \(Int(Self.maxDurationS)) (a week), not \(duration).")
         }
         if let frames, frames <= 0 {
             throw ValidationError("--frames must be above 0.")
@@ -110,6 +117,12 @@ struct LiveCommand: ParsableCommand {
         if let sampleFormat, Self.sampleFormats(sampleFormat) == nil {
             throw ValidationError("--sample-format must be s16, s32 or float.")
         }
+    }
+
+    /// Sample frames to capture: the fewer of `--frames` and `--duration`, or `nil` (until Ctrl-C).
+    func frameLimit(sampleRateHz: Int) -> Int? {
+        let durationFrames = duration.map { Int(saturating: ($0 * Double(sampleRateHz)).rounded()) }
+        return [frames, durationFrames].compactMap { $0 }.min()
     }
 
     /// The layout of the analysed channels.
@@ -154,7 +167,7 @@ struct LiveCommand: ParsableCommand {
 
         let session = LiveSessionRun(
             capture: capture, layout: layout, agent: agentName, thresholds: thresholds,
-            frameLimit: frames ?? duration.map { Int(($0 * Double(capture.sampleRateHz)).rounded()) },
+            config: ringCadence.analyzerConfig, frameLimit: frameLimit(sampleRateHz: capture.sampleRateHz),
             recordingPath: record)
         let outcome = session.run(recorder: &recorder)
         if var writer = recorder.take() {

@@ -43,7 +43,10 @@ final class LiveSessionRun {
     private var outputDelaysNs: [UInt64] = []
     private var outputs = 0
 
-    init(capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions, frameLimit: Int?, recordingPath: String?) {
+    init(
+        capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions,
+        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?
+    ) {
         self.capture = capture
         self.layout = layout
         self.thresholds = thresholds
@@ -56,9 +59,9 @@ final class LiveSessionRun {
         let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         session = Summary.Session(
             id: String(repeating: "0", count: 16 - id.count) + id, agent: nil,
-            startedAt: UTCTimestamp.format(unixSeconds: Int64(Date().timeIntervalSince1970)), durationS: 0)
+            startedAt: UTCTimestamp.format(unixSeconds: Int64(Int(saturating: Date().timeIntervalSince1970))), durationS: 0)
         session.agent = agent
-        analyzer = CallAnalyzer(sampleRateHz: capture.sampleRateHz, layout: layout)
+        analyzer = CallAnalyzer(sampleRateHz: capture.sampleRateHz, layout: layout, config: config)
         tracker = EventTracker(conversation: thresholds.conversation)
     }
 
@@ -208,7 +211,7 @@ final class LiveSessionRun {
         let wallS = Double(ALSACapture.monotonicNs() - startNs) / 1e9
         let delaysMs = outputDelaysNs.map { Double($0) / 1e6 }.sorted()
         func percentile(_ p: Double) -> Double {
-            delaysMs.isEmpty ? 0 : delaysMs[min(delaysMs.count - 1, Int(p * Double(delaysMs.count - 1)))]
+            delaysMs.isEmpty ? 0 : delaysMs[min(delaysMs.count - 1, Int(saturating: p * Double(delaysMs.count - 1)))]
         }
         let report = """
         {"wall_s":\(roundedToHundredths(wallS)),"cpu_s":\(roundedToHundredths(cpuS * 100) / 100),\

@@ -191,11 +191,11 @@ func limitsUsed(by summary: Summary) -> AlertLimits {
     var limits = AlertLimits()
     for alert in summary.alerts {
         switch alert.rule {
-        case .rings: limits.maxRings = Int(alert.limit)
+        case .rings: limits.maxRings = Int(saturating: alert.limit)
         case .agentShare: limits.maxAgentShare = alert.limit
         case .deadAir: break
         case .greetingLatency: limits.maxGreetingLatencyS = alert.limit
-        case .agentInterruptions: limits.maxAgentInterruptions = Int(alert.limit)
+        case .agentInterruptions: limits.maxAgentInterruptions = Int(saturating: alert.limit)
         case .snr: limits.minSNRdB = alert.limit
         case .clipping: limits.maxClippedRatio = alert.limit
         case .monologue: limits.maxAgentMonologueS = alert.limit

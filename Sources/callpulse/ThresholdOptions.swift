@@ -37,6 +37,10 @@ struct ThresholdOptions: ParsableArguments {
     @Option(name: .customLong("max-monologue"), help: ArgumentHelp("Alert when the agent talks longer than this without a break, in seconds.", valueName: "S"))
     var maxAgentMonologueS: Double = AlertLimits().maxAgentMonologueS
 
+    /// The `--min-snr` a user can mean, dB: levels run from -140 dBFS (the meter's floor) to
+    /// about 0 dBFS, so an SNR beyond ±200 dB is never measured; NaN and infinity are typos.
+    static let snrRangeDb: ClosedRange<Double> = -200...200
+
     func validate() throws {
         for (name, value) in [
             ("--pause-min", pauseMinS), ("--dead-air-min", deadAirMinS), ("--backchannel-max", backchannelMaxS),
@@ -47,6 +51,9 @@ struct ThresholdOptions: ParsableArguments {
         }
         guard deadAirMinS >= pauseMinS else {
             throw ValidationError("--dead-air-min (\(deadAirMinS) s) must not be shorter than --pause-min (\(pauseMinS) s).")
+        }
+        guard Self.snrRangeDb.contains(minSNRdB) else {
+            throw ValidationError("--min-snr must be a number of dB between \(Int(Self.snrRangeDb.lowerBound)) and \(Int(Self.snrRangeDb.upperBound)), not \(minSNRdB).")
         }
         guard (0...1).contains(maxAgentShare) else {
             throw ValidationError("--max-agent-share must be between 0 and 1, not \(maxAgentShare).")

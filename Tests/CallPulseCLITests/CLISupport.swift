@@ -27,6 +27,8 @@ enum CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The process was ended by a signal (a trap is SIGILL or SIGTRAP): `status` is its number.
+        var signaled = false
     }
 
     /// A private store for every run that names none: tests never touch the user's
@@ -68,7 +70,8 @@ enum CLI {
         return Result(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self)
+            stderr: String(decoding: errData, as: UTF8.self),
+            signaled: process.terminationReason == .uncaughtSignal
         )
     }
 
