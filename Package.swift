@@ -67,7 +67,11 @@ let package = Package(
         .testTarget(
             name: "CallPulseCLITests",
             // Depends on the executable so that `swift test` builds the binary it runs.
-            dependencies: ["callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseTestSupport"]
+            // GRDB: tests damage stored rows the way a broken disk or a hand edit would.
+            dependencies: [
+                "callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -20,6 +20,18 @@ public struct SessionFilter: Equatable, Sendable {
     }
 }
 
+/// What a reading command gets: the summaries that could be read, and one error for each
+/// stored session that could not.
+public struct StoredSummaries: Sendable {
+    public var summaries: [Summary] = []
+    public var damaged: [StoreError] = []
+
+    public init(summaries: [Summary] = [], damaged: [StoreError] = []) {
+        self.summaries = summaries
+        self.damaged = damaged
+    }
+}
+
 /// What `save` did.
 public enum SaveOutcome: Equatable, Sendable {
     /// A new session.
@@ -42,37 +54,111 @@ public final class SessionStore: Sendable {
     /// stuck program does not hang the caller. SQLite's busy handler retries within it.
     public static let defaultBusyTimeoutS = 5.0
 
-    /// The store at `path` (created with its folder when missing: folder 0700, file 0600).
-    public init(path: String, busyTimeoutS: Double = defaultBusyTimeoutS) throws {
+    /// What a command does with the store. A reading command (`sessions list/show/export`,
+    /// `report`) opens it read-only: it never migrates, switches the journal, or writes.
+    public enum Access: Sendable {
+        case read
+        case write
+    }
+
+    /// The store at `path`. A missing store is created, race-free, with its folder (0700) and
+    /// file (0600). An existing path is looked at before anything touches it (`StoreFile`):
+    /// it must be a regular file (not a folder, a device, a FIFO), a callpulse store (not
+    /// another program's database), and, to write, its owner's and writable by the owner's
+    /// own mode bits. Nothing at `path` is ever chmodded; a file that fails a check is left
+    /// byte for byte as it was.
+    public init(path: String, access: Access = .write, busyTimeoutS: Double = defaultBusyTimeoutS) throws {
         self.path = path
-        try Self.prepareFile(at: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeoutS)
         configuration.label = "callpulse.sessions"
-        // One connection in WAL mode: every command opens the store, does one short job and
-        // exits, so a pool's extra reader connections and threads (4.9 MiB of resident memory
-        // for `analyze`) buy nothing. Other processes still read while one writes.
-        configuration.journalMode = .wal
         do {
-            let pool = try DatabaseQueue(path: path, configuration: configuration)
-            writer = pool
-            if try pool.read(Self.migrator.hasBeenSuperseded) {
-                throw StoreError.newerSchema(path: path)
+            if try StoreFile.inspect(path, access: access) == .missing {
+                try Self.create(at: path, busyTimeoutS: busyTimeoutS)
             }
-            do {
-                try Self.migrator.migrate(pool)
-            } catch {
-                // Two processes opening a new store at once both see it unmigrated, and the
-                // second one's CREATE fails once the first has committed. Run the migrator again:
-                // it now finds the migrations applied (a real failure fails again).
-                try Self.migrator.migrate(pool)
-            }
-            // SQLite gives -wal and -shm the main file's mode; make sure of it all the same.
-            for suffix in ["-wal", "-shm"] {
-                _ = chmod(path + suffix, 0o600)
+            let migrated = try Self.checkIsCallpulseStore(path, access: access, busyTimeoutS: busyTimeoutS)
+            switch access {
+            case .read:
+                // Read-only: in WAL mode a reader reads while another process writes.
+                configuration.readonly = true
+                writer = try DatabaseQueue(path: path, configuration: configuration)
+            case .write:
+                // One connection in WAL mode: every command opens the store, does one short job
+                // and exits, so a pool's extra reader connections and threads (4.9 MiB of
+                // resident memory for `analyze`) buy nothing. Other processes still read.
+                configuration.journalMode = .wal
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                writer = queue
+                if !migrated { try Self.migrator.migrate(queue) }
             }
         } catch {
             throw Self.storeError(error, path: path, busyTimeoutS: busyTimeoutS, opening: true)
+        }
+    }
+
+    /// Makes a new store at `path` without a moment in which another process could find it
+    /// half made: the schema is written to a private file beside it, which is then linked to
+    /// `path` (`link` fails if `path` appeared meanwhile: the other process's store is used,
+    /// ours dropped). Eight processes starting on a new store at once all find it complete.
+    private static func create(at path: String, busyTimeoutS: Double) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let manager = FileManager.default
+        if !folder.isEmpty, !manager.fileExists(atPath: folder) {
+            do {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: "cannot create the folder \(folder): \(systemReason(error))")
+            }
+        }
+        let name = (path as NSString).lastPathComponent
+        let draft = (folder.isEmpty ? "" : folder + "/") + ".\(name).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(draft, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(draft + suffix) }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeoutS)
+        configuration.journalMode = .wal
+        let queue = try DatabaseQueue(path: draft, configuration: configuration)
+        try migrator.migrate(queue)
+        try queue.close()
+        if link(draft, path) != 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            // A file system without hard links: rename, unless the store appeared meanwhile.
+            guard errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP,
+                  !manager.fileExists(atPath: path), rename(draft, path) == 0 else {
+                throw StoreError.cannotOpen(path: path, reason: reason)
+            }
+        }
+    }
+
+    /// Opens `path` read-only and checks that it holds callpulse's tables; returns whether
+    /// every migration is applied. Another program's database, or a store from a newer
+    /// callpulse, is refused before any write connection exists.
+    private static func checkIsCallpulseStore(_ path: String, access: Access, busyTimeoutS: Double) throws -> Bool {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeoutS)
+        let probe = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? probe.close() }
+        return try probe.read { db in
+            let tables = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            if tables.isEmpty {
+                // An empty file (made by an older callpulse, or `touch`): a writer makes it a store.
+                guard access == .write else { throw StoreError.notAStore(path: path, reason: "it is empty") }
+                return false
+            }
+            guard tables.contains("grdb_migrations"), tables.contains(SessionRecord.databaseTableName),
+                  let applied = try? migrator.appliedIdentifiers(db), applied.contains("v1: session table") else {
+                throw StoreError.notAStore(path: path, reason: "it holds " + tables.sorted().prefix(5).joined(separator: ", ")
+                    + (tables.count > 5 ? ", …" : "") + ", not callpulse's sessions")
+            }
+            if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
+            return try migrator.hasCompletedMigrations(db)
         }
     }
 
@@ -178,8 +264,50 @@ public final class SessionStore: Sendable {
 
     // MARK: Reading
 
-    /// The sessions that pass `filter`, oldest first.
+    /// The sessions that pass `filter`, oldest first. A damaged row throws `.damagedSession`.
     public func records(_ filter: SessionFilter = SessionFilter()) throws -> [SessionRecord] {
+        try rows(filter).map { try $0.get() }
+    }
+
+    /// The summaries of the sessions that pass `filter`, oldest first, and one
+    /// `.damagedSession` for each row that cannot be read: one damaged row does not hide
+    /// the others.
+    public func summaries(_ filter: SessionFilter = SessionFilter()) throws -> StoredSummaries {
+        var result = StoredSummaries()
+        for row in try rows(filter) {
+            do {
+                result.summaries.append(try summary(of: row.get()))
+            } catch let error as StoreError {
+                result.damaged.append(error)
+            }
+        }
+        return result
+    }
+
+    /// One session by its id or a unique prefix of it.
+    public func record(id: String) throws -> SessionRecord {
+        try run { db in
+            let fullID = try Self.resolve(id, db)
+            guard let row = try Row.fetchOne(db, SessionRecord.filter(key: fullID)) else { throw StoreError.notFound(id: id) }
+            return try self.decode(row, id: fullID).get()
+        }
+    }
+
+    /// The stored summary of one session (id or unique prefix).
+    public func summary(id: String) throws -> Summary {
+        try summary(of: record(id: id))
+    }
+
+    /// The summary a record keeps, or `.damagedSession` naming this store and the session.
+    public func summary(of record: SessionRecord) throws -> Summary {
+        do {
+            return try JSONDecoder().decode(Summary.self, from: Data(record.summaryJSON.utf8))
+        } catch {
+            throw StoreError.damagedSession(path: path, id: record.id, reason: Self.describe(error))
+        }
+    }
+
+    private func rows(_ filter: SessionFilter) throws -> [Result<SessionRecord, StoreError>] {
         try run { db in
             var request = SessionRecord.all()
             if let agent = filter.agent {
@@ -194,21 +322,37 @@ public final class SessionStore: Sendable {
             if filter.flaggedOnly {
                 request = request.filter(SessionRecord.Columns.alertCount > 0)
             }
-            return try request.order(SessionRecord.Columns.sortAt, SessionRecord.Columns.id).fetchAll(db)
+            let ordered = request.order(SessionRecord.Columns.sortAt, SessionRecord.Columns.id)
+            return try Row.fetchAll(db, ordered).map { row in
+                self.decode(row, id: (try? String.fromDatabaseValue(row["id"] ?? .null)) ?? "?")
+            }
         }
     }
 
-    /// The summaries of the sessions that pass `filter`, oldest first.
-    public func summaries(_ filter: SessionFilter = SessionFilter()) throws -> [Summary] {
-        try records(filter).map { try $0.summary() }
+    /// A row as a record, each row on its own: a column of the wrong type is that row's damage.
+    private func decode(_ row: Row, id: String) -> Result<SessionRecord, StoreError> {
+        do {
+            return .success(try SessionRecord(row: row))
+        } catch {
+            return .failure(.damagedSession(path: path, id: id, reason: Self.describe(error)))
+        }
     }
 
-    /// One session by its id or a unique prefix of it.
-    public func record(id: String) throws -> SessionRecord {
-        try run { db in
-            let fullID = try Self.resolve(id, db)
-            guard let record = try SessionRecord.fetchOne(db, key: fullID) else { throw StoreError.notFound(id: id) }
-            return record
+    /// A decoding failure in a few words: where in the summary, and what.
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        func place(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch decoding {
+        case .dataCorrupted(let context):
+            return (context.codingPath.isEmpty ? "" : place(context.codingPath) + ": ") + context.debugDescription
+        case .keyNotFound(let key, let context):
+            return "\(place(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(place(context.codingPath)) has the wrong type"
+        @unknown default:
+            return "\(error)"
         }
     }
 
@@ -243,29 +387,6 @@ public final class SessionStore: Sendable {
         } catch {
             throw Self.storeError(error, path: path, busyTimeoutS: Self.defaultBusyTimeoutS, opening: false)
         }
-    }
-
-    /// Creates the folder (0700) and an empty file (0600) before SQLite opens it, so that the
-    /// file never exists with the process umask's looser mode.
-    private static func prepareFile(at path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let manager = FileManager.default
-        if !folder.isEmpty, !manager.fileExists(atPath: folder) {
-            do {
-                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StoreError.cannotOpen(path: path, reason: "cannot create the folder \(folder): \(systemReason(error))")
-            }
-        }
-        if !manager.fileExists(atPath: path) {
-            let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-            }
-            close(descriptor)
-        }
-        // Calls are personal data: only the owner reads the store.
-        _ = chmod(path, 0o600)
     }
 
     private static func systemReason(_ error: any Error) -> String {

@@ -48,19 +48,23 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let store = try location.open()
-        let summaries = try withStore { try store.summaries(SessionFilterOptions.filter(agent: agent, since: since, until: until, flagged: false)) }
+        let stored = try withStore { try store.summaries(SessionFilterOptions.filter(agent: agent, since: since, until: until, flagged: false)) }
+        let summaries = stored.summaries
         var limits = AlertLimits()
         limits.maxRings = maxRings
         let report = Report(summaries: summaries, limits: limits, reviewCount: review)
         let period = SessionFilterOptions.periodDescription(agent: agent, since: since, until: until, flagged: false)
         print(ReportTextRenderer.render(report, period: period, width: terminalColumns()))
-        guard let html else { return }
-        let page = HTMLReportRenderer.render(report, summaries: summaries, period: period, generatedAt: StoreDate.string(Date()))
-        if let reason = writePrivateFile(page + "\n", to: html) {
-            printError("cannot write the HTML report \(html): \(reason)")
-            throw CommandFailure(status: .usage)
+        if let html {
+            let page = HTMLReportRenderer.render(report, summaries: summaries, period: period, generatedAt: StoreDate.string(Date()))
+            if let reason = writePrivateFile(page + "\n", to: html) {
+                printError("cannot write the HTML report \(html): \(reason)")
+                throw CommandFailure(status: .usage)
+            }
+            print("\nHTML report written to \(html)")
         }
-        print("\nHTML report written to \(html)")
+        // The damaged sessions, after the report of the others.
+        try reportDamaged(stored)
     }
 }
 

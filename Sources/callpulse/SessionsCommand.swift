@@ -39,7 +39,8 @@ struct SessionsCommand: ParsableCommand {
 
         func run() throws {
             let store = try location.open()
-            let summaries = try withStore { try store.summaries(filter.filter) }
+            let stored = try withStore { try store.summaries(filter.filter) }
+            let summaries = stored.summaries
             if json {
                 print(TableRenderer.sessionsJSON(summaries))
             } else if csv {
@@ -49,6 +50,7 @@ struct SessionsCommand: ParsableCommand {
             } else {
                 print(TableRenderer.sessions(summaries, width: terminalColumns()))
             }
+            try reportDamaged(stored)
         }
     }
 
@@ -65,7 +67,7 @@ struct SessionsCommand: ParsableCommand {
 
         func run() throws {
             let store = try location.open()
-            let summary = try withStore { try store.record(id: id).summary() }
+            let summary = try withStore { try store.summary(id: id) }
             if json {
                 print(JSONRenderer.render(summary))
             } else {
@@ -90,13 +92,14 @@ struct SessionsCommand: ParsableCommand {
 
         func run() throws {
             let store = try location.open()
-            let summaries = try withStore { try store.summaries(filter.filter) }
+            let stored = try withStore { try store.summaries(filter.filter) }
             switch format {
             case .json:
-                print(JSONRenderer.render(summaries))
+                print(JSONRenderer.render(stored.summaries))
             case .csv:
-                print(TableRenderer.exportCSV(summaries))
+                print(TableRenderer.exportCSV(stored.summaries))
             }
+            try reportDamaged(stored)
         }
     }
 
@@ -124,7 +127,7 @@ struct SessionsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try location.open()
+            let store = try location.open(access: .write)
             if let id {
                 let fullID = try withStore { try store.delete(id: id) }
                 print("Deleted session \(fullID).")

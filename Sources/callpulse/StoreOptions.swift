@@ -34,7 +34,7 @@ struct StoreOptions: ParsableArguments {
         guard let path = location, !summaries.isEmpty else { return }
         var unsaved = summaries
         do {
-            let store = try SessionStore(path: path)
+            let store = try SessionStore(path: path, access: .write)
             while let summary = unsaved.first {
                 try store.save(summary, json: JSONRenderer.render(summary, compact: true))
                 unsaved.removeFirst()
@@ -64,18 +64,26 @@ struct StoreLocation: ParsableArguments {
 
     /// The store, or one error line and exit status 5. A store named with `--store` must
     /// exist: reading commands never create one at a mistyped path.
-    func open() throws -> SessionStore {
+    /// `sessions delete` opens it to write; every other reading command read-only.
+    func open(access: SessionStore.Access = .read) throws -> SessionStore {
         if let storePath, !FileManager.default.fileExists(atPath: storePath) {
             printError("\(storePath): there is no session store there; check the path, or leave out --store for the default store")
             throw CommandFailure(status: .store)
         }
         do {
-            return try SessionStore(path: path)
+            return try SessionStore(path: path, access: access)
         } catch {
             printError("\(error)")
             throw CommandFailure(status: .store)
         }
     }
+}
+
+/// Reports each damaged stored session on one line; with any, the command ends with exit
+/// status 5 once the others have been shown.
+func reportDamaged(_ stored: StoredSummaries) throws {
+    for error in stored.damaged { printError(error.description) }
+    if !stored.damaged.isEmpty { throw CommandFailure(status: .store) }
 }
 
 /// Runs a store operation; a `StoreError` becomes one error line and exit status 5.
