@@ -54,8 +54,8 @@ public enum LiveViewRenderer {
 
     private static func header(_ state: LiveViewState, columns: Int) -> Line {
         var left = "callpulse live"
-        if let agent = state.agentName { left += " · " + agent }
-        left += " · " + state.deviceLabel
+        if let agent = state.agentName { left += " · " + TerminalText.escaped(agent) }
+        left += " · " + TerminalText.escaped(state.deviceLabel)
         let right = clock(state.elapsedS)
         let room = columns - right.count - 1
         let cut = left.count > room ? String(left.prefix(max(0, room - 1))) + "…" : left
@@ -149,7 +149,7 @@ public enum LiveViewRenderer {
     private static func footer(_ state: LiveViewState, columns: Int) -> Line {
         let left = " Ctrl-C ends the call and keeps its summary"
         var right = "gaps \(state.gapCount)"
-        if let path = state.recordingPath { right += " · rec " + path }
+        if let path = state.recordingPath { right += " · rec " + TerminalText.escaped(path) }
         right += " "
         let room = columns - right.count
         if room < left.count + 1 { return Line([(left, .muted)]) }

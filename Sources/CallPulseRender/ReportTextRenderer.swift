@@ -19,7 +19,7 @@ public enum ReportTextRenderer {
     public static func render(_ report: Report, period: String, width: Int) -> String {
         var lines: [String] = []
         let calls = report.agents.reduce(0) { $0 + $1.calls }
-        lines.append("Report: \(RuleReport.count(calls, "call")), \(RuleReport.count(report.agents.count, "agent")); \(period)")
+        lines.append("Report: \(RuleReport.count(calls, "call")), \(RuleReport.count(report.agents.count, "agent")); \(TerminalText.escaped(period))")
         guard !report.agents.isEmpty else {
             lines.append("No stored sessions match. Analyse calls with `callpulse analyze --agent NAME CALL.wav`.")
             return lines.joined(separator: "\n")
@@ -39,10 +39,10 @@ public enum ReportTextRenderer {
         } else {
             lines.append("Calls to review")
             for agent in toReview {
-                lines.append("  \(agent.displayName)")
+                lines.append("  \(TerminalText.escaped(agent.displayName))")
                 for item in agent.review {
                     let when = item.startedAt.map(TableRenderer.shortTime) ?? "time unknown"
-                    lines.append("    \(item.sessionID.prefix(12))  \(when)  \(item.path)")
+                    lines.append("    \(item.sessionID.prefix(12))  \(when)  \(TerminalText.escaped(item.path))")
                     for reason in item.reasons {
                         lines.append("      - \(reason)")
                     }
@@ -54,7 +54,7 @@ public enum ReportTextRenderer {
 
     static func row(_ agent: Report.AgentReport) -> [String] {
         [
-            agent.displayName,
+            TerminalText.escaped(agent.displayName),
             String(agent.calls),
             String(agent.flaggedCalls),
             spread(agent.ringToAnswerS) { NumberFormat.fixed($0, decimals: 1) + "s" },

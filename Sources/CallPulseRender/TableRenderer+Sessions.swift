@@ -25,7 +25,7 @@ extension TableRenderer {
             return [
                 String(summary.session.id.prefix(12)),
                 fields.startedAt.map(shortTime) ?? NumberFormat.unknown,
-                summary.session.agent ?? "-",
+                summary.session.agent.map(TerminalText.escaped) ?? "-",
                 clockWhole(summary.session.durationS),
                 fields.rings.map(String.init) ?? "-",
                 fields.ringToAnswerS.map { NumberFormat.fixed($0, decimals: 1) + "s" } ?? "-",
@@ -34,7 +34,7 @@ extension TableRenderer {
                 fields.agentInterruptions.map(String.init) ?? "-",
                 fields.greetingLatencyS.map { NumberFormat.fixed($0, decimals: 1) + "s" } ?? "-",
                 fields.alertRules.isEmpty ? "-" : fields.alertRules.joined(separator: ","),
-                summary.source.path,
+                TerminalText.escaped(summary.source.path),
             ]
         }
         return render(columns: sessionColumns, rows: rows, width: width)

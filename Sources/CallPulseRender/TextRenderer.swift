@@ -46,12 +46,12 @@ public enum TextRenderer {
             ))
         return [
             style.apply(.heading, "Call"),
-            field("file", source.path),
+            field("file", TerminalText.escaped(source.path)),
             field("duration", "\(NumberFormat.clock(session.durationS))  (\(NumberFormat.seconds(session.durationS)))"),
             field("format", "\(source.kind), \(source.format), \(source.sampleRateHz) Hz, \(RuleReport.count(source.channels, "channel"))"),
             field("layout", source.layout.rawValue),
             field("session", session.id),
-            field("agent", session.agent ?? NumberFormat.unknown),
+            field("agent", session.agent.map(TerminalText.escaped) ?? NumberFormat.unknown),
             field("started", session.startedAt ?? NumberFormat.unknown),
             alertLine,
         ]

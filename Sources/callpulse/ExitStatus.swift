@@ -1,3 +1,4 @@
+import CallPulseRender
 import Foundation
 
 /// Exit statuses of SPEC "Errors".
@@ -14,7 +15,9 @@ struct CommandFailure: Error {
     var status: ExitStatus
 }
 
-/// Prints `callpulse: error: MESSAGE` on standard error: the one line SPEC asks for.
+/// Prints `callpulse: error: MESSAGE` on standard error: the one line SPEC asks for. Control
+/// characters in the message (a file name with a newline or an ESC sequence) are escaped:
+/// every error line is one line, and none can drive the terminal.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("callpulse: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("callpulse: error: \(TerminalText.escaped(message))\n".utf8))
 }

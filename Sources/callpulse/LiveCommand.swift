@@ -186,7 +186,7 @@ struct LiveCommand: ParsableCommand {
         var keptIn: String?
         do {
             try store.keep([summary])
-            keptIn = store.location.map { "the session store \($0) as session \(summary.session.id)" }
+            keptIn = store.location.map { "the session store \(TerminalText.escaped($0)) as session \(summary.session.id)" }
         } catch let stored as CommandFailure {
             failure = stored.status
         }
