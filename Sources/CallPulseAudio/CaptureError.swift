@@ -1,3 +1,5 @@
+import CallPulseCore
+
 /// Why live capture could not start or go on. Each case reads as one full sentence that
 /// names the device and says what to try (SPEC "Errors": exit status 4).
 public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -17,6 +19,8 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
     case rateMismatch(device: String, sampleRateHz: Int, otherDevice: String, otherSampleRateHz: Int)
     /// The device went away while capturing (USB headset pulled, sound server gone).
     case deviceLost(device: String, reason: String)
+    /// The device delivered nothing for `seconds` (a hung driver, a stalled stream).
+    case stalled(device: String, seconds: Double)
     /// Any other ALSA failure, with its text.
     case failed(device: String, operation: String, reason: String)
 
@@ -41,6 +45,8 @@ public enum CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
             "audio devices '\(device)' (\(rate) Hz) and '\(other)' (\(otherRate) Hz) do not agree on a rate; try --rate \(min(rate, otherRate)) or 'plughw:' names from `callpulse devices`"
         case let .deviceLost(device, reason):
             "audio device '\(device)' went away during the call (\(reason)); the call so far is kept"
+        case let .stalled(device, seconds):
+            "audio device '\(device)' delivered no audio for \(Int(saturating: seconds)) s (the device or its driver hung); the call so far is kept; check it with `callpulse devices`"
         case let .failed(device, operation, reason):
             "audio device '\(device)': \(operation) failed (\(reason)); check it with `callpulse devices`"
         }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -25,6 +27,25 @@ public final class LiveCapture {
     private var startNs: UInt64 = 0
     private var framesDelivered = 0
 
+    /// Longest a device may deliver nothing before it counts as hung, seconds: 3 s. A sound
+    /// card delivers a period every 10 ms and a sound server within a second; a USB headset
+    /// whose driver hangs, or a stalled FIFO, delivers nothing at all.
+    public static let stallLimitS = 3.0
+    /// How often a wait for the device looks whether the call should end: 50 ms, so Ctrl-C
+    /// ends even a hung capture well within a second.
+    static let stopCheckMs = 50
+
+    /// Devices are read on this thread: a read that blocks inside alsa-lib or the kernel
+    /// (no poll can wake it) holds this thread only, and the session can still end.
+    private let worker = DispatchQueue(label: "callpulse.capture")
+    private let delivered = DispatchSemaphore(value: 0)
+    /// A read runs on the worker now (after a stop or a stall it may never return).
+    private var inFlight = false
+    private var workerBuffer: [Float]
+    private var workerResult: Result<(frames: Int, gapFrames: Int), CaptureError> = .success((0, 0))
+    /// The device the worker is reading (index into `captures`), for the stall message.
+    private let readingSide = Atomic<Int>(0)
+
     /// One PCM.
     public init(_ capture: ALSACapture) {
         captures = [capture]
@@ -33,6 +54,7 @@ public final class LiveCapture {
         maxBlockFrames = capture.format.periodFrames
         pending = []
         scratch = []
+        workerBuffer = [Float](repeating: 0, count: maxBlockFrames * channelCount)
     }
 
     /// Two mono PCMs of the same rate, `agent` first.
@@ -49,6 +71,7 @@ public final class LiveCapture {
         maxBlockFrames = Self.maxPendingFrames(sampleRateHz: sampleRateHz)
         pending = [[], []]
         scratch = [Float](repeating: 0, count: max(agent.format.periodFrames, line.format.periodFrames))
+        workerBuffer = [Float](repeating: 0, count: maxBlockFrames * channelCount)
     }
 
     /// How far one device may run ahead of the other before its surplus is dropped: 1 s.
@@ -66,9 +89,51 @@ public final class LiveCapture {
 
     /// Reads the next block into `samples` (room for `maxBlockFrames * channelCount`).
     /// Returns the sample frames written and the frames of silence that stand for a
-    /// capture gap just before them (0 when there was none).
-    public func read(into samples: UnsafeMutableBufferPointer<Float>) throws(CaptureError) -> (frames: Int, gapFrames: Int) {
+    /// capture gap just before them (0 when there was none); `nil` when `shouldStop` said so
+    /// while waiting. A device that delivers nothing for `stallLimitS` throws `.stalled`.
+    /// The wait looks at `shouldStop` every 50 ms, whether or not the device answers.
+    public func read(
+        into samples: UnsafeMutableBufferPointer<Float>, shouldStop: () -> Bool = { false }
+    ) throws(CaptureError) -> (frames: Int, gapFrames: Int)? {
         if startNs == 0 { startNs = ALSACapture.monotonicNs() }
+        if !inFlight {
+            inFlight = true
+            nonisolated(unsafe) let capture = self
+            worker.async {
+                capture.workerResult = capture.workerBuffer.withUnsafeMutableBufferPointer { buffer in
+                    Result { () throws(CaptureError) in try capture.readBlock(into: buffer) }
+                }
+                capture.delivered.signal()
+            }
+        }
+        let waitStartNs = ALSACapture.monotonicNs()
+        while delivered.wait(timeout: .now() + .milliseconds(Self.stopCheckMs)) == .timedOut {
+            if shouldStop() { return nil }
+            let waitedS = Double(ALSACapture.monotonicNs() - waitStartNs) / 1e9
+            if waitedS >= Self.stallLimitS {
+                throw .stalled(device: captures[readingSide.load(ordering: .relaxed)].device, seconds: Self.stallLimitS)
+            }
+        }
+        inFlight = false
+        let result = try workerResult.get()
+        let count = (result.frames) * channelCount
+        workerBuffer.withUnsafeBufferPointer { source in
+            for i in 0..<count { samples[i] = source[i] }
+        }
+        framesDelivered += result.frames + result.gapFrames
+        if pacedToRealTime { pace() }
+        return result
+    }
+
+    /// Closes the devices; one a read is still stuck in is left open (closing it under
+    /// that read would be unsafe), and goes with the process.
+    public func close() {
+        guard !inFlight else { return }
+        for capture in captures { capture.close() }
+    }
+
+    /// One block, read on the worker thread.
+    private func readBlock(into samples: UnsafeMutableBufferPointer<Float>) throws(CaptureError) -> (frames: Int, gapFrames: Int) {
         let result: (frames: Int, gapFrames: Int)
         if captures.count == 1 {
             switch try captures[0].read(into: samples) {
@@ -78,13 +143,12 @@ public final class LiveCapture {
         } else {
             result = try readPair(into: samples)
         }
-        framesDelivered += result.frames + result.gapFrames
-        if pacedToRealTime { pace() }
         return result
     }
 
     private func readPair(into samples: UnsafeMutableBufferPointer<Float>) throws(CaptureError) -> (frames: Int, gapFrames: Int) {
         for side in 0..<2 {
+            readingSide.store(side, ordering: .relaxed)
             let outcome = try scratch.withUnsafeMutableBufferPointer { (buffer) throws(CaptureError) -> CaptureRead in
                 try captures[side].read(into: buffer)
             }

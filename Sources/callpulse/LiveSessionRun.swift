@@ -102,7 +102,11 @@ final class LiveSessionRun {
             if let frameLimit, framesTaken >= frameLimit { break }
             let read: (frames: Int, gapFrames: Int)
             do {
-                read = try block.withUnsafeMutableBufferPointer { (buffer) throws(CaptureError) in try capture.read(into: buffer) }
+                // nil: Ctrl-C (or SIGTERM, SIGHUP) while the device delivered nothing.
+                guard let block = try block.withUnsafeMutableBufferPointer({ (buffer) throws(CaptureError) in
+                    try capture.read(into: buffer, shouldStop: { signals.stopRequested })
+                }) else { break }
+                read = block
             } catch {
                 deviceError = error
                 break
@@ -158,7 +162,7 @@ final class LiveSessionRun {
                 oldestUnshownNs = 0
             }
         }
-        for captureDevice in capture.captures { captureDevice.close() }
+        capture.close()
 
         let analysis = analyzer.finish()
         let summary = SummaryBuilder.build(

@@ -124,7 +124,7 @@ struct ALSACaptureTests {
         var block = [Float](repeating: 0, count: live.maxBlockFrames * 2)
         var out: [Float] = []
         while out.count < 2 * frames {
-            let read = try block.withUnsafeMutableBufferPointer { try live.read(into: $0) }
+            let read = try #require(try block.withUnsafeMutableBufferPointer { try live.read(into: $0) })
             out += block[0..<(2 * read.frames)]
         }
         let expected = (0..<frames).flatMap { [Float(agent[$0]) / 32_768, Float(customer[$0]) / 32_768] }
