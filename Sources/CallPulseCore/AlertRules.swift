@@ -25,7 +25,7 @@ public enum AlertRules {
                 message: "agent talked \(percent(share)) of the time: listen more"))
         }
 
-        let deadAir = summary.pauses.filter(\.deadAir)
+        let deadAir = summary.deadAirPauses
         if let longest = deadAir.map(\.durationS).max() {
             let count = deadAir.count
             alerts.append(Alert(
@@ -41,7 +41,7 @@ public enum AlertRules {
                     + "greet within \(decimal(limits.maxGreetingLatencyS)) s"))
         }
 
-        let agentInterruptions = summary.interruptions.filter { $0.by == .agent }.count
+        let agentInterruptions = summary.interruptionCount(by: .agent)
         // At the limit counts ("2 or more"); a limit of 0 still needs one interruption to alert.
         if agentInterruptions >= limits.maxAgentInterruptions && agentInterruptions > 0 {
             alerts.append(Alert(
@@ -55,14 +55,16 @@ public enum AlertRules {
                 alerts.append(Alert(
                     rule: .snr, value: snr, limit: limits.minSNRdB,
                     message: "\(channelName(levels.party)) is noisy: SNR \(decimal(snr)) dB, "
-                        + "at least \(decimal(limits.minSNRdB)) dB wanted"))
+                        + "at least \(decimal(limits.minSNRdB)) dB wanted",
+                    party: levels.party))
             }
         }
         for levels in summary.levels where levels.clippedRatio > limits.maxClippedRatio {
             alerts.append(Alert(
                 rule: .clipping, value: levels.clippedRatio, limit: limits.maxClippedRatio,
                 message: "\(channelName(levels.party)) clips on \(percent(levels.clippedRatio, decimals: 2)) "
-                    + "of samples: lower the input gain"))
+                    + "of samples: lower the input gain",
+                party: levels.party))
         }
 
         if let monologue = summary.turns.agentLongestMonologueS, monologue > limits.maxAgentMonologueS {

@@ -248,11 +248,16 @@ public struct Alert: Equatable, Sendable {
     public var limit: Double
     /// One sentence for the agent or supervisor.
     public var message: String
+    /// The channel a per-channel rule (SNR, clipping) was broken on; `nil` for the rules
+    /// about the whole call. Not in the SPEC JSON (it has no such field), so an alert read
+    /// back from JSON has `nil` here.
+    public var party: Party?
 
-    public init(rule: Rule, value: Double, limit: Double, message: String) {
+    public init(rule: Rule, value: Double, limit: Double, message: String, party: Party? = nil) {
         self.rule = rule
         self.value = value
         self.limit = limit
         self.message = message
+        self.party = party
     }
 }

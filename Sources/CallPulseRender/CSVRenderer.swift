@@ -29,9 +29,7 @@ public enum CSVRenderer {
         let ring = summary.ring
         // Interruptions are only judged when both parties are heard separately (SPEC "Audio model").
         let bothParties = summary.source.layout.hasBothParties
-        func interruptions(by party: Party) -> Int? {
-            bothParties ? summary.interruptions.filter { $0.by == party }.count : nil
-        }
+        func interruptions(by party: Party) -> Int? { summary.judgedInterruptionCount(by: party) }
 
         var fields: [String] = [
             summary.source.path,
@@ -48,7 +46,7 @@ public enum CSVRenderer {
             number(talk.customerPct),
             number(summary.greetingLatencyS),
             integer(summary.pauses.count),
-            integer(summary.pauses.filter(\.deadAir).count),
+            integer(summary.deadAirCount),
             integer(interruptions(by: .agent)),
             integer(interruptions(by: .customer)),
             integer(summary.backchannels.agent),

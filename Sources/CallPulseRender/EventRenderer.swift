@@ -34,10 +34,10 @@ public enum EventRenderer {
                 ("agent_share", optional(talk.agentShare)),
             ])),
             ("pauses", integer(summary.pauses.count)),
-            ("dead_air", integer(summary.pauses.filter(\.deadAir).count)),
+            ("dead_air", integer(summary.deadAirCount)),
             ("interruptions", .object([
-                ("agent", integer(summary.interruptions.filter { $0.by == .agent }.count)),
-                ("customer", integer(summary.interruptions.filter { $0.by == .customer }.count)),
+                ("agent", integer(summary.interruptionCount(by: .agent))),
+                ("customer", integer(summary.interruptionCount(by: .customer))),
             ])),
             ("backchannels", .object([
                 ("agent", summary.backchannels.agent.map(integer) ?? .null),
@@ -81,7 +81,7 @@ public enum EventRenderer {
     /// The final line: `type` `summary`, the whole `callpulse.summary/1` object under `summary`.
     public static func summary(_ summary: Summary, atS: Double) -> String {
         let head = JSONWriter.write(.object([("schema", .string(schema)), ("type", .string("summary")), ("t_s", number(atS))]), pretty: false)
-        return String(head.dropLast()) + ",\"summary\":" + JSONRenderer.render(summary, compact: true) + "}"
+        return String(head.dropLast()) + ",\"summary\":" + SummaryJSON.render(summary, compact: true) + "}"
     }
 
     /// The event as one line for the live view's event list: `0:20.10  pause 1.5 s agent → customer`.

@@ -92,14 +92,8 @@ public struct EventTracker: Sendable {
         return events
     }
 
-    /// One alert per rule, except the per-channel rules, which are reported per channel
-    /// (their message starts with the channel's name).
+    /// One alert per rule, except the per-channel rules, which are reported per channel.
     static func key(_ alert: Alert) -> String {
-        switch alert.rule {
-        case .snr, .clipping:
-            alert.rule.rawValue + ":" + (alert.message.split(separator: " ").first.map(String.init) ?? "")
-        default:
-            alert.rule.rawValue
-        }
+        alert.rule.rawValue + (alert.party.map { ":" + $0.rawValue } ?? "")
     }
 }

@@ -81,10 +81,10 @@ public enum HTMLReportRenderer {
             ("Agent talk share", NumberFormat.percent(summary.talk.agentShare)),
             ("Greeting latency", NumberFormat.seconds(summary.greetingLatencyS)),
             ("Response latency median", NumberFormat.seconds(summary.responseLatency.medianS)),
-            ("Dead air", String(summary.pauses.filter(\.deadAir).count)),
+            ("Dead air", String(summary.deadAirCount)),
         ]
         if summary.source.layout.hasBothParties {
-            facts.append(("Agent interruptions", String(summary.interruptions.filter { $0.by == .agent }.count)))
+            facts.append(("Agent interruptions", String(summary.interruptionCount(by: .agent))))
         }
         lines.append(##"<dl class="facts">"## + facts.map { "<div><dt>\(HTMLText.escape($0.0))</dt><dd>\(HTMLText.escape($0.1))</dd></div>" }.joined() + "</dl>")
         if summary.alerts.isEmpty {

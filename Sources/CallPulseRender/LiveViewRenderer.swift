@@ -125,7 +125,7 @@ public enum LiveViewRenderer {
         talkText += "silence " + seconds(talk.silenceS)
         lines.append(field("Talk", talkText))
 
-        let deadAir = summary.pauses.filter(\.deadAir).count
+        let deadAir = summary.deadAirCount
         var pauseText = "\(summary.pauses.count)"
         if let longest = summary.pauses.map(\.durationS).max() {
             pauseText += " (longest " + seconds(longest) + ")"
@@ -134,8 +134,8 @@ public enum LiveViewRenderer {
             (" " + "Pauses".padded(to: labelWidth), .heading), (pauseText + "   ", nil),
             ("dead air \(deadAir)", deadAir > 0 ? .alert : nil),
         ]))
-        let byAgent = summary.interruptions.filter { $0.by == .agent }.count
-        let byCustomer = summary.interruptions.filter { $0.by == .customer }.count
+        let byAgent = summary.interruptionCount(by: .agent)
+        let byCustomer = summary.interruptionCount(by: .customer)
         if summary.source.layout.hasBothParties {
             lines.append(field("Interruptions", "agent \(byAgent) · customer \(byCustomer)"))
             lines.append(field("Backchannels", "agent " + count(summary.backchannels.agent) + " · customer " + count(summary.backchannels.customer)))

@@ -124,9 +124,9 @@ public struct Report: Equatable, Sendable {
                 kept: rung.filter { ring in ring.ring.map { $0.answered && $0.rings <= limits.maxRings } ?? false }.count,
                 total: rung.count
             ),
-            withoutDeadAir: Share(kept: conversations.filter { !$0.pauses.contains(where: \.deadAir) }.count, total: conversations.count),
+            withoutDeadAir: Share(kept: conversations.filter { $0.deadAirCount == 0 }.count, total: conversations.count),
             withoutAgentInterruptions: Share(
-                kept: twoParty.filter { !$0.interruptions.contains { $0.by == .agent } }.count, total: twoParty.count
+                kept: twoParty.filter { $0.interruptionCount(by: .agent) == 0 }.count, total: twoParty.count
             ),
             review: Array(review.prefix(max(0, reviewCount)))
         )

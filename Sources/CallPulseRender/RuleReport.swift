@@ -62,14 +62,14 @@ struct RuleReport: Equatable {
             guard let share = summary.talk.agentShare else { return .notMeasured }
             return .kept("agent share \(NumberFormat.fixed(share, decimals: 2))")
         case .deadAir:
-            let deadAir = summary.pauses.filter(\.deadAir).count
+            let deadAir = summary.deadAirCount
             return .kept(deadAir == 0 ? "none heard" : count(deadAir, "dead-air pause"))
         case .greetingLatency:
             guard let latencyS = summary.greetingLatencyS else { return .notMeasured }
             return .kept("agent greeted after \(NumberFormat.seconds(latencyS))")
         case .agentInterruptions:
             guard summary.source.layout.hasBothParties else { return .notMeasured }
-            let byAgent = summary.interruptions.filter { $0.by == .agent }.count
+            let byAgent = summary.interruptionCount(by: .agent)
             return .kept("agent interrupted \(count(byAgent, "time"))")
         case .snr:
             guard summary.levels.contains(where: { $0.snrDb != nil }) else { return .notMeasured }

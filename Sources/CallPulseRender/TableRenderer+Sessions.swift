@@ -130,8 +130,8 @@ struct SessionFields {
         ringToAnswerS = summary.ring?.ringToAnswerS
         answered = summary.ring?.answered
         agentShare = summary.talk.agentShare
-        deadAir = summary.pauses.filter(\.deadAir).count
-        agentInterruptions = summary.source.layout.hasBothParties ? summary.interruptions.filter { $0.by == .agent }.count : nil
+        deadAir = summary.deadAirCount
+        agentInterruptions = summary.judgedInterruptionCount(by: .agent)
         greetingLatencyS = summary.greetingLatencyS
         alertRules = summary.alerts.map(\.rule.rawValue)
     }

@@ -21,7 +21,7 @@ public enum TextRenderer {
         lines += callSection(summary, reports: reports, style: style)
         lines += [""] + ringSection(summary.ring, style: style)
         lines += [""] + talkSection(summary, style: style)
-        lines += [""] + pauseSection(summary.pauses, style: style)
+        lines += [""] + pauseSection(summary, style: style)
         lines += [""] + interruptionSection(summary, style: style)
         lines += [""] + listeningSection(summary, style: style)
         lines += [""] + levelSection(summary.levels, style: style)
@@ -105,9 +105,10 @@ public enum TextRenderer {
         return NumberFormat.fixed(share, decimals: 2) + "  [" + bar + "]"
     }
 
-    private static func pauseSection(_ pauses: [Pause], style: TextStyle) -> [String] {
+    private static func pauseSection(_ summary: Summary, style: TextStyle) -> [String] {
+        let pauses = summary.pauses
         let gaps = pauses.filter { $0.kind == .gap }.count
-        let deadAir = pauses.filter(\.deadAir)
+        let deadAir = summary.deadAirPauses
         var lines = [
             style.apply(.heading, "Pauses"),
             field("pauses", "\(pauses.count)  (\(RuleReport.count(gaps, "gap")), \(RuleReport.count(pauses.count - gaps, "pause")))"),
@@ -129,7 +130,7 @@ public enum TextRenderer {
             return lines
         }
         let interruptions = summary.interruptions
-        let byAgent = interruptions.filter { $0.by == .agent }.count
+        let byAgent = summary.interruptionCount(by: .agent)
         lines.append(field(
             "interruptions",
             "\(interruptions.count)  (by agent \(byAgent), by customer \(interruptions.count - byAgent))"

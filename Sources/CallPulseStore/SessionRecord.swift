@@ -46,17 +46,10 @@ public struct SessionRecord: Equatable, Sendable {
     }
 
     /// The record of `summary`, stored at `storedAt`. `json` is the summary's SPEC JSON when
-    /// the caller has rendered it already (the CLI writes it in SPEC order, item by item,
-    /// which keeps a long call's memory low); otherwise Foundation encodes it here.
+    /// the caller has rendered it already (for its own output); otherwise it is written here
+    /// by the same writer (`SummaryJSON`, SPEC order, long lists item by item), never re-encoded.
     public init(summary: Summary, storedAt: Date, json: String? = nil) throws {
-        let text: String
-        if let json {
-            text = json
-        } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            text = String(decoding: try encoder.encode(summary), as: UTF8.self)
-        }
+        let text = json ?? SummaryJSON.render(summary, compact: true)
         id = summary.session.id
         agent = summary.session.agent
         startedAt = summary.session.startedAt.map { StoreDate.normalised($0) ?? $0 }
@@ -70,9 +63,8 @@ public struct SessionRecord: Equatable, Sendable {
         ringToAnswerS = summary.ring?.ringToAnswerS
         answered = summary.ring?.answered
         agentShare = summary.talk.agentShare
-        deadAirCount = summary.pauses.filter(\.deadAir).count
-        agentInterruptions = summary.source.layout.hasBothParties
-            ? summary.interruptions.filter { $0.by == .agent }.count : nil
+        deadAirCount = summary.deadAirCount
+        agentInterruptions = summary.judgedInterruptionCount(by: .agent)
         greetingLatencyS = summary.greetingLatencyS
         responseLatencyMedianS = summary.responseLatency.medianS
         alertCount = summary.alerts.count

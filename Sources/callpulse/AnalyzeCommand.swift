@@ -130,7 +130,7 @@ struct AnalyzeCommand: ParsableCommand {
         if json {
             // One input gives one object; several give an array, even if some failed.
             let singleInput = agentFile != nil || files.count == 1
-            return (singleInput ? JSONRenderer.render(summaries[0]) : JSONRenderer.render(summaries)) + "\n"
+            return (singleInput ? SummaryJSON.render(summaries[0]) : SummaryJSON.render(summaries)) + "\n"
         }
         if csv {
             return ([CSVRenderer.header] + summaries.map(CSVRenderer.row)).joined(separator: "\n") + "\n"

@@ -217,14 +217,14 @@ final class LiveSessionRun {
         func percentile(_ p: Double) -> Double {
             delaysMs.isEmpty ? 0 : delaysMs[min(delaysMs.count - 1, Int(saturating: p * Double(delaysMs.count - 1)))]
         }
-        let report = """
-        {"wall_s":\(roundedToHundredths(wallS)),"cpu_s":\(roundedToHundredths(cpuS * 100) / 100),\
-        "cpu_pct_of_one_core":\(roundedToHundredths(100 * cpuS / max(wallS, 1e-9))),\
-        "outputs":\(outputs),"outputs_per_s":\(roundedToHundredths(Double(outputs) / max(wallS, 1e-9))),\
-        "delay_ms_median":\(roundedToHundredths(percentile(0.5))),"delay_ms_p95":\(roundedToHundredths(percentile(0.95))),\
-        "delay_ms_max":\(roundedToHundredths(delaysMs.last ?? 0))}
-
-        """
+        func number(_ value: Double) -> JSONValue { .number(roundedToHundredths(value).description) }
+        let report = JSONWriter.write(.object([
+            ("wall_s", number(wallS)), ("cpu_s", .number((roundedToHundredths(cpuS * 100) / 100).description)),
+            ("cpu_pct_of_one_core", number(100 * cpuS / max(wallS, 1e-9))),
+            ("outputs", .number(String(outputs))), ("outputs_per_s", number(Double(outputs) / max(wallS, 1e-9))),
+            ("delay_ms_median", number(percentile(0.5))), ("delay_ms_p95", number(percentile(0.95))),
+            ("delay_ms_max", number(delaysMs.last ?? 0)),
+        ]), pretty: false) + "\n"
         _ = FileManager.default.createFile(atPath: path, contents: Data(report.utf8))
     }
 }

@@ -69,7 +69,7 @@ struct SessionsCommand: ParsableCommand {
             let store = try location.open()
             let summary = try withStore { try store.summary(id: id) }
             if json {
-                print(JSONRenderer.render(summary))
+                print(SummaryJSON.render(summary))
             } else {
                 print(TextRenderer.render(summary, limits: limitsUsed(by: summary), color: colorWanted()))
             }
@@ -95,7 +95,7 @@ struct SessionsCommand: ParsableCommand {
             let stored = try withStore { try store.summaries(filter.filter) }
             switch format {
             case .json:
-                print(JSONRenderer.render(stored.summaries))
+                print(SummaryJSON.render(stored.summaries))
             case .csv:
                 print(TableRenderer.exportCSV(stored.summaries))
             }

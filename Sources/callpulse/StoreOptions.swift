@@ -36,11 +36,11 @@ struct StoreOptions: ParsableArguments {
         do {
             let store = try SessionStore(path: path, access: .write)
             while let summary = unsaved.first {
-                try store.save(summary, json: JSONRenderer.render(summary, compact: true))
+                try store.save(summary, json: SummaryJSON.render(summary, compact: true))
                 unsaved.removeFirst()
             }
         } catch {
-            let contents = (unsaved.count == 1 ? JSONRenderer.render(unsaved[0]) : JSONRenderer.render(unsaved)) + "\n"
+            let contents = (unsaved.count == 1 ? SummaryJSON.render(unsaved[0]) : SummaryJSON.render(unsaved)) + "\n"
             let what = unsaved.count == 1 ? "the summary" : "\(unsaved.count) summaries"
             if let fallback = FallbackFile.write(contents, sessionID: unsaved[0].session.id) {
                 printError("\(error); \(what) of this run \(unsaved.count == 1 ? "was" : "were") saved to \(fallback) instead")

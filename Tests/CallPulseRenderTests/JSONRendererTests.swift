@@ -1,4 +1,4 @@
-import CallPulseCore
+@testable import CallPulseCore
 import Foundation
 import Testing
 @testable import CallPulseRender
@@ -56,9 +56,9 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     return items[index]
 }
 
-@Suite struct JSONRendererTests {
+@Suite struct SummaryJSONTests {
     @Test func everySpecKeyIsPresentWithTheFixtureValues() throws {
-        let json = try parseObject(JSONRenderer.render(Fixtures.fullCall))
+        let json = try parseObject(SummaryJSON.render(Fixtures.fullCall))
         #expect(Set(json.keys) == Set(SpecKeys.top))
         #expect(json["schema"] as? String == "callpulse.summary/1")
 
@@ -170,7 +170,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     }
 
     @Test func unknownFiguresAreNullNeverOmitted() throws {
-        let json = try parseObject(JSONRenderer.render(Fixtures.sparseCall))
+        let json = try parseObject(SummaryJSON.render(Fixtures.sparseCall))
         #expect(Set(json.keys) == Set(SpecKeys.top))
         #expect(isNull(json["ring"]))
         #expect(isNull(json["greeting_latency_s"]))
@@ -206,7 +206,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     }
 
     @Test func abandonedCallHasNullAnswerTimes() throws {
-        let ring = try object(try parseObject(JSONRenderer.render(Fixtures.abandonedCall))["ring"])
+        let ring = try object(try parseObject(SummaryJSON.render(Fixtures.abandonedCall))["ring"])
         #expect(Set(ring.keys) == Set(SpecKeys.ring))
         #expect(isNull(ring["answered_s"]) && isNull(ring["ring_to_answer_s"]))
         #expect(ring["answered"] as? Bool == false)
@@ -232,7 +232,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     }
 
     @Test func printedTextKeepsTheOrderToo() {
-        let text = JSONRenderer.render(Fixtures.fullCall)
+        let text = SummaryJSON.render(Fixtures.fullCall)
         // Top-level members are the lines indented by exactly two spaces.
         let topKeys = text.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("  \""), !line.hasPrefix("   ") else { return nil }
@@ -243,7 +243,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     }
 
     @Test func numbersPrintPlainlyAndPathsUnescaped() {
-        let text = JSONRenderer.render(Fixtures.fullCall)
+        let text = SummaryJSON.render(Fixtures.fullCall)
         #expect(text.contains("\"answered_s\": 14.1,"))
         #expect(text.contains("\"agent_share\": 0.43,"))
         #expect(text.contains("\"duration_s\": 183.2"))
@@ -259,14 +259,14 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
         summary.talk.agentS = 0.1 + 0.2  // 0.30000000000000004
         summary.greetingLatencyS = 0.625_000_1
         summary.session.durationS = 183.199_999
-        let json = try parseObject(JSONRenderer.render(summary, compact: true))
+        let json = try parseObject(SummaryJSON.render(summary, compact: true))
         #expect(try object(json["talk"])["agent_s"] as? Double == 0.3)
         #expect(json["greeting_latency_s"] as? Double == 0.63)
         #expect(try object(json["session"])["duration_s"] as? Double == 183.2)
     }
 
     @Test func compactIsOneLineWithTheSameContent() throws {
-        let compact = JSONRenderer.render(Fixtures.fullCall, compact: true)
+        let compact = SummaryJSON.render(Fixtures.fullCall, compact: true)
         #expect(!compact.contains("\n"))
         #expect(compact.hasPrefix("{\"schema\":\"callpulse.summary/1\",\"source\":{\"kind\":\"wav\""))
         let decoded = try JSONDecoder().decode(Summary.self, from: Data(compact.utf8))
@@ -275,7 +275,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
 
     @Test(arguments: [Fixtures.fullCall, Fixtures.sparseCall, Fixtures.abandonedCall])
     func decodingTheRenderedTextGivesTheSummaryBack(summary: Summary) throws {
-        let decoded = try JSONDecoder().decode(Summary.self, from: Data(JSONRenderer.render(summary).utf8))
+        let decoded = try JSONDecoder().decode(Summary.self, from: Data(SummaryJSON.render(summary).utf8))
         #expect(decoded == summary)
     }
 
@@ -287,38 +287,38 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
     }
 
     @Test func severalSummariesMakeAnArray() throws {
-        let text = JSONRenderer.render([Fixtures.fullCall, Fixtures.sparseCall])
+        let text = SummaryJSON.render([Fixtures.fullCall, Fixtures.sparseCall])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         #expect(parsed.count == 2)
         #expect(parsed.map { (try? object($0["source"]))?["path"] as? String } == ["Samples/call.wav", "mono.wav"])
         let decoded = try JSONDecoder().decode([Summary].self, from: Data(text.utf8))
         #expect(decoded == [Fixtures.fullCall, Fixtures.sparseCall])
-        #expect(JSONRenderer.render([Summary]()) == "[]")
+        #expect(SummaryJSON.render([Summary]()) == "[]")
     }
 
     @Test func stringsAreEscaped() throws {
         var summary = Fixtures.sparseCall
         summary.source.path = "dir/\"odd\"\\name\n\u{01}é.wav"
-        let json = try parseObject(JSONRenderer.render(summary))
+        let json = try parseObject(SummaryJSON.render(summary))
         #expect(try object(json["source"])["path"] as? String == summary.source.path)
     }
 
     @Test func decodingRefusesAnotherSchema() throws {
-        let text = JSONRenderer.render(Fixtures.sparseCall).replacingOccurrences(of: "callpulse.summary/1", with: "callpulse.summary/2")
+        let text = SummaryJSON.render(Fixtures.sparseCall).replacingOccurrences(of: "callpulse.summary/1", with: "callpulse.summary/2")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Summary.self, from: Data(text.utf8)) }
     }
 
     @Test func decodingRefusesAMissingKey() throws {
-        var json = try parseObject(JSONRenderer.render(Fixtures.fullCall))
+        var json = try parseObject(SummaryJSON.render(Fixtures.fullCall))
         json["greeting_latency_s"] = nil
         let data = try JSONSerialization.data(withJSONObject: json)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Summary.self, from: data) }
     }
 
     @Test func decodingRefusesASegmentThatEndsBeforeItStarts() throws {
-        let text = JSONRenderer.render(Fixtures.fullCall, compact: true)
+        let text = SummaryJSON.render(Fixtures.fullCall, compact: true)
             .replacingOccurrences(of: "\"start_s\":14.6,\"end_s\":16.2", with: "\"start_s\":16.2,\"end_s\":14.6")
-        #expect(text != JSONRenderer.render(Fixtures.fullCall, compact: true))
+        #expect(text != SummaryJSON.render(Fixtures.fullCall, compact: true))
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Summary.self, from: Data(text.utf8)) }
     }
 
@@ -327,7 +327,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
             {"agent": {"speech_dbfs": -20, "noise_dbfs": -60, "snr_db": 40, "clipped_ratio": 0},
              "customer": {"speech_dbfs": -30, "noise_dbfs": -50, "snr_db": 20, "clipped_ratio": 0}}
             """
-        var json = try parseObject(JSONRenderer.render(Fixtures.fullCall))
+        var json = try parseObject(SummaryJSON.render(Fixtures.fullCall))
         json["levels"] = try JSONSerialization.jsonObject(with: Data(text.utf8))
         // JSONSerialization writes keys in hash order; decoding must not depend on it.
         let decoded = try JSONDecoder().decode(Summary.self, from: JSONSerialization.data(withJSONObject: json))
@@ -339,7 +339,7 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
         var summary = Fixtures.fullCall
         summary.levels[0].snrDb = .infinity
         summary.switchesPerMin = .nan
-        let json = try parseObject(JSONRenderer.render(summary))
+        let json = try parseObject(SummaryJSON.render(summary))
         #expect(isNull(json["switches_per_min"]))
         #expect(isNull(try object(try object(json["levels"])["agent"])["snr_db"]))
     }

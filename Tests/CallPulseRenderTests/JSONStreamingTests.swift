@@ -1,4 +1,4 @@
-import CallPulseCore
+@testable import CallPulseCore
 import Testing
 @testable import CallPulseRender
 
@@ -20,10 +20,10 @@ import Testing
     @Test("item-by-item lists write the same text as the whole tree", arguments: [false, true])
     func sameText(compact: Bool) {
         for summary in [Self.longCall(), Fixtures.fullCall, Fixtures.sparseCall, Fixtures.abandonedCall] {
-            let whole = JSONWriter.write(JSONRenderer.wholeTree(summary), pretty: !compact)
-            #expect(JSONRenderer.render(summary, compact: compact) == whole)
-            #expect(JSONRenderer.render([summary, summary], compact: compact)
-                == JSONWriter.write(.array([JSONRenderer.wholeTree(summary), JSONRenderer.wholeTree(summary)]), pretty: !compact))
+            let whole = JSONWriter.write(SummaryJSON.wholeTree(summary), pretty: !compact)
+            #expect(SummaryJSON.render(summary, compact: compact) == whole)
+            #expect(SummaryJSON.render([summary, summary], compact: compact)
+                == JSONWriter.write(.array([SummaryJSON.wholeTree(summary), SummaryJSON.wholeTree(summary)]), pretty: !compact))
         }
     }
 }

@@ -2,15 +2,15 @@
 ///
 /// Numbers are printed as they were given (Swift's shortest round-trip form, so a rounded
 /// 0.43 prints `0.43`), `/` is not escaped, non-ASCII text is written as UTF-8.
-enum JSONWriter {
+public enum JSONWriter {
     /// Spaces per nesting level in pretty output.
-    static let indentWidth = 2
+    public static let indentWidth = 2
 
     /// `pretty`: one member per line, indented, except that arrays of plain values
     /// (`[425]`, `[1.0, 4.0]`) and flat objects inside arrays (one segment, one pause)
     /// stay on one line, so that long lists read as one item per line.
     /// Not pretty: one line without spaces (for NDJSON).
-    static func write(_ value: JSONValue, pretty: Bool) -> String {
+    public static func write(_ value: JSONValue, pretty: Bool) -> String {
         var output = ""
         if pretty {
             writePretty(value, indent: 0, insideArray: false, into: &output)
@@ -106,7 +106,7 @@ enum JSONWriter {
     }
 
     /// A JSON string literal (RFC 8259 section 7): quote, backslash and control characters escaped.
-    static func writeString(_ text: String, into output: inout String) {
+    public static func writeString(_ text: String, into output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

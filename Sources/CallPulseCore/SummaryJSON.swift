@@ -1,9 +1,8 @@
-import CallPulseCore
-
 /// Summaries as JSON, schema `callpulse.summary/1` (SPEC "Summary JSON"): keys in SPEC
 /// order, unknown figures `null`, times with at most 2 decimals. The text has no trailing
-/// newline.
-public enum JSONRenderer {
+/// newline. The one writer of summary JSON: the CLI's output, the store's `summary_json`,
+/// the fallback file and the live `summary` event all come from here.
+public enum SummaryJSON {
     /// One summary: pretty (indented, for people) or `compact` (one line, for NDJSON).
     public static func render(_ summary: Summary, compact: Bool = false) -> String {
         JSONWriter.write(tree(summary), pretty: !compact)
@@ -17,7 +16,7 @@ public enum JSONRenderer {
     /// The summary as a tree, except that its two long lists, `segments` and `pauses`, are
     /// made item by item as they are written: a 10-hour call's summary then takes a few
     /// kilobytes to write instead of a 4 MB tree.
-    static func tree(_ summary: Summary) -> JSONValue {
+    public static func tree(_ summary: Summary) -> JSONValue {
         var skeleton = summary
         skeleton.segments = []
         skeleton.pauses = []

@@ -3,7 +3,9 @@
 /// Foundation's `JSONEncoder` on Linux writes object keys in hash order (checked with
 /// Swift 6.3.1), while SPEC "Summary JSON" shows a fixed order that people read and diff;
 /// so callpulse builds this tree with `OrderedJSONEncoder` and prints it with `JSONWriter`.
-enum JSONValue: Equatable {
+/// The one JSON form of the project: the summary, events, the sessions list and the store's
+/// `summary_json` are all written through it.
+public enum JSONValue: Equatable {
     case null
     case bool(Bool)
     /// The number's text, already in JSON syntax (`14.1`, `3`, `1e-05`).
@@ -16,7 +18,7 @@ enum JSONValue: Equatable {
     case generated(count: Int, item: (Int) -> JSONValue)
 
     /// The items of an array, generated ones made now; `nil` for anything else.
-    var items: [JSONValue]? {
+    public var items: [JSONValue]? {
         switch self {
         case let .array(items): items
         case let .generated(count, item): (0..<count).map(item)
@@ -24,7 +26,7 @@ enum JSONValue: Equatable {
         }
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -40,7 +42,7 @@ enum JSONValue: Equatable {
     }
 
     /// Whether the value is a container (array or object).
-    var isContainer: Bool {
+    public var isContainer: Bool {
         switch self {
         case .array, .object, .generated: true
         default: false
