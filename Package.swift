@@ -53,7 +53,7 @@ let package = Package(
             name: "CallPulseCoreTests",
             dependencies: ["CallPulseCore", "CallPulseTestSupport", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore", "CALSA"]),
+        .testTarget(name: "CallPulseAudioTests", dependencies: ["CallPulseAudio", "CallPulseCore", "CALSA", "CallPulseTestSupport"]),
         .testTarget(
             name: "CallPulseRenderTests",
             dependencies: ["CallPulseRender", "CallPulseCore"],

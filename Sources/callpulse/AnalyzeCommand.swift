@@ -135,7 +135,7 @@ struct AnalyzeCommand: ParsableCommand {
         if csv {
             return ([CSVRenderer.header] + summaries.map(CSVRenderer.row)).joined(separator: "\n") + "\n"
         }
-        let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let color = colorWanted()
         return summaries.map { TextRenderer.render($0, limits: thresholds.limits, color: color) }.joined(separator: "\n\n") + "\n"
     }
 }

@@ -178,8 +178,7 @@ struct LiveCommand: ParsableCommand {
         var failure: ExitStatus?
         let summary = outcome.summary
         if !session.printsEvents {
-            let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            print(TextRenderer.render(summary, limits: thresholds.limits, color: color))
+            print(TextRenderer.render(summary, limits: thresholds.limits, color: colorWanted()))
         }
         // Kept before anything else can fail: in the store, or (store failing) in the
         // fallback file its error line names.

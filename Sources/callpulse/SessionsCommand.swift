@@ -207,7 +207,8 @@ func limitsUsed(by summary: Summary) -> AlertLimits {
     return limits
 }
 
-/// Colour on a terminal unless `NO_COLOR` is set (no-color.org).
+/// Colour on a terminal unless `NO_COLOR` is set (no-color.org): the one colour decision of
+/// every command (the live view included: it draws only on a terminal).
 func colorWanted() -> Bool {
     isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
 }

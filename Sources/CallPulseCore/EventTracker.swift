@@ -1,5 +1,3 @@
-import CallPulseCore
-
 /// Something that happened during a live session (SPEC "Live output": an event line for
 /// each ring, answer, pause, dead air, interruption and alert). `atS` is when it was
 /// reported, in seconds of audio from the session's start.

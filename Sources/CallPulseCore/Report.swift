@@ -1,5 +1,3 @@
-import CallPulseCore
-
 /// A supervisor's review of stored sessions: figures per agent over a period and the calls
 /// most in need of a listen. Values only; `ReportTextRenderer` and `HTMLReportRenderer` draw it.
 public struct Report: Equatable, Sendable {

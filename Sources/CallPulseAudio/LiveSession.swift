@@ -1,0 +1,191 @@
+import CallPulseCore
+
+/// Where a live session's audio comes from: blocks of interleaved samples, with the gaps the
+/// device lost. `LiveCapture` is the real one; tests feed a recorded call.
+public protocol LiveAudioSource: AnyObject {
+    var sampleRateHz: Int { get }
+    var channelCount: Int { get }
+    /// Most sample frames one `read` delivers.
+    var maxBlockFrames: Int { get }
+    /// Capture gaps (overruns, suspends) so far.
+    var gapCount: Int { get }
+    /// The next block: sample frames written and frames of silence standing for a gap just
+    /// before them; `nil` when `shouldStop` said so while waiting.
+    func read(
+        into samples: UnsafeMutableBufferPointer<Float>, shouldStop: () -> Bool
+    ) throws(CaptureError) -> (frames: Int, gapFrames: Int)?
+    func close()
+}
+
+extension LiveCapture: LiveAudioSource {}
+
+/// What a live session's figures are shown on: the terminal view or NDJSON lines (the CLI's),
+/// or a test's list. The session decides when (`cadence`), the sink only renders.
+public protocol LiveSessionSink: AnyObject {
+    /// When the sink wants the running figures.
+    var cadence: LiveSession.Cadence { get }
+    /// Whether the sink wants the figures now, whatever the cadence (a resized terminal).
+    func wantsUpdateNow() -> Bool
+    /// The capture lost audio; the session counts it as silence.
+    func gap(_ event: LiveEvent)
+    /// The figures now and the events that became certain since the last update; `tick`
+    /// when a `tickFrames` boundary has passed. Returns whether anything was written.
+    func update(_ snapshot: LiveSnapshot, events: [LiveEvent], tick: Bool, atS: Double) -> Bool
+    /// The session has ended with `summary`.
+    func finish(_ summary: Summary, atS: Double)
+    /// Recording the audio failed; the session goes on without it.
+    func recordingFailed(_ error: WAVError)
+}
+
+/// One live session as a value the CLI drives and a test can run without a terminal:
+/// capture → the same `CallAnalyzer` as `analyze` → `EventTracker` → a sink. The clock is
+/// injected (monotonic nanoseconds), so pacing and output delays are testable.
+public final class LiveSession {
+    /// When a sink is updated.
+    public enum Cadence: Sendable {
+        /// Every `intervalNs` of wall-clock time (a redrawn view).
+        case wallClock(intervalNs: UInt64)
+        /// Every `frames` analysis frames of audio (event lines).
+        case audioFrames(Int)
+    }
+
+    /// Analysis frames between `tick` updates: one second.
+    public static let tickFrames = FrameClock.framesPerSecond
+
+    public let source: Summary.Source
+    public private(set) var session: Summary.Session
+    public let thresholds: (conversation: ConversationConfig, limits: AlertLimits)
+    /// Sample frames after which the session ends by itself (`--duration`).
+    public let frameLimit: Int?
+    private var analyzer: CallAnalyzer
+    private var tracker: EventTracker
+    private let clockNs: () -> UInt64
+
+    /// Updates the sink took (measurements, hidden `--bench-report`).
+    public private(set) var outputs = 0
+    /// Per update, the time from the read that delivered the oldest audio not yet shown to
+    /// the end of the update, nanoseconds.
+    public private(set) var outputDelaysNs: [UInt64] = []
+
+    public init(
+        source: Summary.Source, session: Summary.Session, layout: ChannelLayout, sampleRateHz: Int,
+        config: AnalyzerConfig, conversation: ConversationConfig, limits: AlertLimits,
+        frameLimit: Int?, clockNs: @escaping () -> UInt64
+    ) {
+        self.source = source
+        self.session = session
+        thresholds = (conversation, limits)
+        self.frameLimit = frameLimit
+        self.clockNs = clockNs
+        analyzer = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
+        tracker = EventTracker(conversation: conversation)
+    }
+
+    /// Seconds of audio analysed so far.
+    public var elapsedS: Double { FrameClock.seconds(analyzer.framesProcessed) }
+
+    /// Reads `audio` until `shouldStop`, the frame limit or a device error; feeds the
+    /// analyzer (a gap as silence, so the timeline keeps its length) and `recorder`; updates
+    /// `sink` on its cadence; ends with the summary. Returns the summary and the device
+    /// error that ended it, if one did.
+    public func run<Source: LiveAudioSource>(
+        audio: Source, sink: some LiveSessionSink, recorder: inout WAVWriter?, shouldStop: () -> Bool
+    ) -> (summary: Summary, deviceError: CaptureError?) {
+        let channels = audio.channelCount
+        var block = [Float](repeating: 0, count: audio.maxBlockFrames * channels)
+        let silence = [Float](repeating: 0, count: audio.maxBlockFrames * channels)
+        var framesTaken = 0
+        var deviceError: CaptureError?
+        var lastUpdateNs: UInt64 = 0
+        /// Arrival time of the oldest audio not yet shown.
+        var oldestUnshownNs: UInt64 = 0
+        var nextUpdateFrame = 0
+        var nextTickFrame = Self.tickFrames
+        let cadence = sink.cadence
+        if case .audioFrames(let every) = cadence { nextUpdateFrame = every }
+
+        func feed(_ samples: UnsafeBufferPointer<Float>, recorder: inout WAVWriter?) {
+            analyzer.process(interleaved: samples)
+            if recorder != nil {
+                do { try recorder!.write(interleaved: samples) } catch {
+                    sink.recordingFailed(error)
+                    recorder = nil
+                }
+            }
+        }
+
+        while !shouldStop() {
+            if let frameLimit, framesTaken >= frameLimit { break }
+            let read: (frames: Int, gapFrames: Int)
+            do {
+                guard let got = try block.withUnsafeMutableBufferPointer({ (buffer) throws(CaptureError) in
+                    try audio.read(into: buffer, shouldStop: shouldStop)
+                }) else { break }
+                read = got
+            } catch {
+                deviceError = error
+                break
+            }
+            let arrivalNs = clockNs()
+            if oldestUnshownNs == 0 { oldestUnshownNs = arrivalNs }
+            if read.gapFrames > 0 {
+                var remaining = min(read.gapFrames, frameLimit.map { $0 - framesTaken } ?? read.gapFrames)
+                sink.gap(.gap(atS: elapsedS, lostS: Double(read.gapFrames) / Double(audio.sampleRateHz)))
+                while remaining > 0 {
+                    let chunk = min(remaining, audio.maxBlockFrames)
+                    silence.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[0..<(chunk * channels)]), recorder: &recorder) }
+                    remaining -= chunk
+                    framesTaken += chunk
+                }
+            }
+            let take = min(read.frames, frameLimit.map { $0 - framesTaken } ?? read.frames)
+            if take > 0 {
+                block.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[0..<(take * channels)]), recorder: &recorder) }
+                framesTaken += take
+            }
+
+            switch cadence {
+            case .wallClock(let intervalNs):
+                let forced = sink.wantsUpdateNow()
+                if forced || clockNs() - lastUpdateNs >= intervalNs {
+                    let snapshot = snapshotNow()
+                    _ = sink.update(snapshot, events: tracker.update(snapshot), tick: false, atS: elapsedS)
+                    lastUpdateNs = clockNs()
+                    recordDelay(since: oldestUnshownNs, now: lastUpdateNs)
+                    oldestUnshownNs = 0
+                }
+            case .audioFrames(let every):
+                guard analyzer.framesProcessed >= nextUpdateFrame else { break }
+                nextUpdateFrame = analyzer.framesProcessed + every
+                let snapshot = snapshotNow()
+                var tick = false
+                if analyzer.framesProcessed >= nextTickFrame {
+                    nextTickFrame += Self.tickFrames
+                    tick = true
+                }
+                if sink.update(snapshot, events: tracker.update(snapshot), tick: tick, atS: elapsedS) {
+                    recordDelay(since: oldestUnshownNs, now: clockNs())
+                }
+                oldestUnshownNs = 0
+            }
+        }
+        audio.close()
+
+        let analysis = analyzer.finish()
+        let summary = SummaryBuilder.build(
+            analysis: analysis, source: source, session: session,
+            conversation: thresholds.conversation, limits: thresholds.limits)
+        sink.finish(summary, atS: analysis.durationS)
+        return (summary, deviceError)
+    }
+
+    private func snapshotNow() -> LiveSnapshot {
+        analyzer.snapshot(
+            source: source, session: session, conversation: thresholds.conversation, limits: thresholds.limits)
+    }
+
+    private func recordDelay(since arrivalNs: UInt64, now: UInt64) {
+        outputs += 1
+        if arrivalNs > 0 && now >= arrivalNs { outputDelaysNs.append(now - arrivalNs) }
+    }
+}
