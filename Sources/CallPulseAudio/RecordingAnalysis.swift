@@ -2,7 +2,11 @@ import CallPulseCore
 
 /// A recording opened for analysis: one WAV file, or two mono files of one call.
 public struct RecordingInfo: Equatable, Sendable {
+    /// The recording as the summary names it: the file, or `agent+customer` for a pair.
     public var path: String
+    /// The file whose time stamp dates the recording (the agent's of a pair): a real path,
+    /// never split back out of `path` (a file may be named `a+b.wav`).
+    public var firstFilePath: String
     public var format: WAVFormat
     /// Hash of every audio byte read: the recording's identity (SPEC session id).
     public var contentHash: UInt64
@@ -43,7 +47,7 @@ public enum RecordingAnalysis {
             }
         }
         guard reader.framesRead > 0 else { throw WAVError.noAudio(path: path) }
-        let info = RecordingInfo(path: path, format: format, contentHash: reader.contentHash)
+        let info = RecordingInfo(path: path, firstFilePath: path, format: format, contentHash: reader.contentHash)
         return (analyzer.finish(), info)
     }
 
@@ -87,7 +91,7 @@ public enum RecordingAnalysis {
         format.channelCount = 2
         // Mix both hashes so the pair's identity changes if either file does.
         let hash = (agent.contentHash &* 0x9E37_79B9_7F4A_7C15) ^ customer.contentHash
-        let info = RecordingInfo(path: agentPath + "+" + customerPath, format: format, contentHash: hash)
+        let info = RecordingInfo(path: agentPath + "+" + customerPath, firstFilePath: agentPath, format: format, contentHash: hash)
         return (analyzer.finish(), info)
     }
 

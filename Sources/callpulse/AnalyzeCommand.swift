@@ -19,15 +19,11 @@ struct AnalyzeCommand: ParsableCommand {
         """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json, csv
-    }
-
     @Argument(help: ArgumentHelp("Recorded calls: WAV files (PCM, float, G.711 mu-law or A-law; 8-48 kHz; mono or stereo).", valueName: "FILE"))
     var files: [String] = []
 
     @Option(help: ArgumentHelp("Which party each channel carries: agent,customer (stereo default), customer,agent, agent (mono default) or mixed.", valueName: "LAYOUT"))
-    var layout: String?
+    var layout: ChannelLayout?
 
     @Option(name: .customLong("agent-file"), help: ArgumentHelp("The agent's side of a call recorded as two mono files.", valueName: "FILE"))
     var agentFile: String?
@@ -70,10 +66,6 @@ struct AnalyzeCommand: ParsableCommand {
         if agentFile == nil && files.isEmpty {
             throw ValidationError("Name at least one WAV file to analyse.")
         }
-        if let layout, ChannelLayout(rawValue: layout) == nil {
-            let choices = ChannelLayout.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--layout must be one of \(choices), not '\(layout)'.")
-        }
     }
 
     func run() throws {
@@ -89,7 +81,7 @@ struct AnalyzeCommand: ParsableCommand {
             do {
                 let (analysis, info) = switch input {
                 case .file(let path):
-                    try RecordingAnalysis.analyze(path: path, layout: layout.flatMap(ChannelLayout.init), config: analyzerConfig)
+                    try RecordingAnalysis.analyze(path: path, layout: layout, config: analyzerConfig)
                 case .pair(let agentPath, let customerPath):
                     try RecordingAnalysis.analyze(agentPath: agentPath, customerPath: customerPath, config: analyzerConfig)
                 }
@@ -118,7 +110,7 @@ struct AnalyzeCommand: ParsableCommand {
         )
         let session = Summary.Session(
             id: info.contentID, agent: agent,
-            startedAt: recordingStart(path: info.path, durationS: analysis.durationS), durationS: analysis.durationS
+            startedAt: recordingStart(path: info.firstFilePath, durationS: analysis.durationS), durationS: analysis.durationS
         )
         return SummaryBuilder.build(
             analysis: analysis, source: source, session: session,
@@ -143,8 +135,7 @@ struct AnalyzeCommand: ParsableCommand {
 /// When the recording started, estimated as the file's modification time (the moment the
 /// recorder closed it) minus its duration; `nil` when the file has no readable time.
 func recordingStart(path: String, durationS: Double) -> String? {
-    let firstPath = path.split(separator: "+").first.map(String.init) ?? path
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: firstPath),
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
           let modified = attributes[.modificationDate] as? Date else { return nil }
     return UTCTimestamp.format(unixSeconds: Int64(Int(saturating: (modified.timeIntervalSince1970 - durationS).rounded())))
 }

@@ -27,7 +27,7 @@ struct LiveCommand: ParsableCommand {
     var lineDevice: String?
 
     @Option(help: ArgumentHelp("Which party each channel carries: agent,customer (stereo default), customer,agent, agent (mono default) or mixed.", valueName: "LAYOUT"))
-    var layout: String?
+    var layout: ChannelLayout?
 
     @Option(help: ArgumentHelp("Sample rate to ask the device for, Hz (8000-48000).", valueName: "HZ"))
     var rate = 16_000
@@ -94,10 +94,6 @@ struct LiveCommand: ParsableCommand {
         if let channels, channels != 1 && channels != 2 {
             throw ValidationError("--channels must be 1 or 2, not \(channels).")
         }
-        if let layout, ChannelLayout(rawValue: layout) == nil {
-            let choices = ChannelLayout.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--layout must be one of \(choices), not '\(layout)'.")
-        }
         if lineDevice != nil {
             if layout != nil {
                 throw ValidationError("--layout does not apply with --line-device: --device is the agent, --line-device the customer.")
@@ -105,7 +101,7 @@ struct LiveCommand: ParsableCommand {
             if let channels, channels != 1 {
                 throw ValidationError("With --line-device each device is captured in mono: leave out --channels or give 1.")
             }
-        } else if let layout = layout.flatMap(ChannelLayout.init), let channels, layout.channelCount != channels {
+        } else if let layout, let channels, layout.channelCount != channels {
             throw ValidationError("--layout \(layout.rawValue) needs --channels \(layout.channelCount), not \(channels).")
         }
         if let duration, !(duration > 0 && duration <= Self.maxDurationS) {
@@ -128,7 +124,7 @@ struct LiveCommand: ParsableCommand {
     /// The layout of the analysed channels.
     var resolvedLayout: ChannelLayout {
         if lineDevice != nil { return .agentCustomer }
-        if let layout = layout.flatMap(ChannelLayout.init) { return layout }
+        if let layout = layout { return layout }
         return channels == 1 ? .agentOnly : .agentCustomer
     }
 

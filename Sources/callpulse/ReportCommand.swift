@@ -19,14 +19,7 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Only this agent's calls.", valueName: "NAME"))
-    var agent: String?
-
-    @Option(help: ArgumentHelp("Only calls from this date on (YYYY-MM-DD, local time, or ISO 8601).", valueName: "DATE"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Only calls up to this date (YYYY-MM-DD includes that whole day) or ISO 8601 time.", valueName: "DATE"))
-    var until: String?
+    @OptionGroup var period: PeriodOptions
 
     @Option(help: ArgumentHelp("Also write the report as one HTML file, with a timeline per call.", valueName: "FILE"))
     var html: String?
@@ -40,7 +33,6 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var location: StoreLocation
 
     func validate() throws {
-        try SessionFilterOptions.validateDates(since: since, until: until)
         guard maxRings >= 0 else { throw ValidationError("--max-rings must be 0 or more.") }
         guard review >= 0 else { throw ValidationError("--review must be 0 or more.") }
         if let html, html.isEmpty { throw ValidationError("--html needs a file path.") }
@@ -48,15 +40,15 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let store = try location.open()
-        let stored = try withStore { try store.summaries(SessionFilterOptions.filter(agent: agent, since: since, until: until, flagged: false)) }
+        let stored = try withStore { try store.summaries(period.filter(flagged: false)) }
         let summaries = stored.summaries
         var limits = AlertLimits()
         limits.maxRings = maxRings
         let report = Report(summaries: summaries, limits: limits, reviewCount: review)
-        let period = SessionFilterOptions.periodDescription(agent: agent, since: since, until: until, flagged: false)
-        print(ReportTextRenderer.render(report, period: period, width: terminalColumns()))
+        let periodText = period.periodDescription(flagged: false)
+        print(ReportTextRenderer.render(report, period: periodText, width: terminalColumns()))
         if let html {
-            let page = HTMLReportRenderer.render(report, summaries: summaries, period: period, generatedAt: StoreDate.string(Date()))
+            let page = HTMLReportRenderer.render(report, summaries: summaries, period: periodText, generatedAt: StoreDate.string(Date()))
             if let reason = writePrivateFile(page + "\n", to: html) {
                 printError("cannot write the HTML report \(html): \(reason)")
                 throw CommandFailure(status: .usage)

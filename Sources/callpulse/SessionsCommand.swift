@@ -140,7 +140,9 @@ struct SessionsCommand: ParsableCommand {
 }
 
 /// `--agent`, `--since`, `--until`, `--flagged`: which stored sessions a command looks at.
-struct SessionFilterOptions: ParsableArguments {
+/// `--agent`, `--since`, `--until`: the period of stored sessions a reading command looks at
+/// (`sessions list/export`, `report`).
+struct PeriodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this agent's sessions.", valueName: "NAME"))
     var agent: String?
 
@@ -150,6 +152,23 @@ struct SessionFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only sessions up to this date (YYYY-MM-DD includes that whole day) or ISO 8601 time.", valueName: "DATE"))
     var until: String?
 
+    func validate() throws {
+        try SessionFilterOptions.validateDates(since: since, until: until)
+    }
+
+    /// The sessions of the period, flagged ones only when `flagged`.
+    func filter(flagged: Bool) -> SessionFilter {
+        SessionFilterOptions.filter(agent: agent, since: since, until: until, flagged: flagged)
+    }
+
+    func periodDescription(flagged: Bool) -> String {
+        SessionFilterOptions.periodDescription(agent: agent, since: since, until: until, flagged: flagged)
+    }
+}
+
+struct SessionFilterOptions: ParsableArguments {
+    @OptionGroup var period: PeriodOptions
+
     @Flag(help: "Only sessions that broke at least one rule.")
     var flagged = false
 
@@ -157,13 +176,9 @@ struct SessionFilterOptions: ParsableArguments {
         "\(option) must be a date (YYYY-MM-DD) or an ISO 8601 time (2026-11-23T10:00:00Z), not '\(text)'."
     }
 
-    func validate() throws {
-        try Self.validateDates(since: since, until: until)
-    }
+    var filter: SessionFilter { period.filter(flagged: flagged) }
 
-    var filter: SessionFilter { Self.filter(agent: agent, since: since, until: until, flagged: flagged) }
-
-    var periodDescription: String { Self.periodDescription(agent: agent, since: since, until: until, flagged: flagged) }
+    var periodDescription: String { period.periodDescription(flagged: flagged) }
 
     static func validateDates(since: String?, until: String?) throws {
         if let since, StoreDate.parseArgument(since) == nil { throw ValidationError(dateMessage("--since", since)) }
