@@ -43,10 +43,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
-        // Seeded signal generators shared by the test targets (fixtures made in code).
+        // Seeded signal generators and the speech F1 scorer shared by the test targets.
         .target(
             name: "CallPulseTestSupport",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CallPulseCore", .product(name: "RealModule", package: "swift-numerics")],
             path: "Tests/CallPulseTestSupport"
         ),
         .testTarget(
@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallPulseStoreTests",
-            dependencies: ["CallPulseStore", "CallPulseCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CallPulseStore", "CallPulseCore", "CallPulseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "CallPulseCLITests",

@@ -1,4 +1,5 @@
 import CallPulseCore
+import CallPulseTestSupport
 import Foundation
 import Testing
 
@@ -86,15 +87,19 @@ import Testing
         labels.wav == "call-quiet-customer.wav" && party == .customer ? 0.9 : 0.95
     }
 
-    @Test("the real two-speaker recording in shared/ (when present) is found as speech")
+    /// The real recording and its speaker times: beside the repository, never in it.
+    static let realRecordingFolder = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/real")
+
+    @Test(
+        "the real two-speaker recording in shared/ (when present) is found as speech",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: realRecordingFolder.appendingPathComponent("sample.wav").path)
+                && FileManager.default.fileExists(atPath: realRecordingFolder.appendingPathComponent("sample.rttm").path),
+            "shared/data/real/sample.wav and sample.rttm are not here (they live beside the repository)"))
     func realRecording() throws {
-        let folder = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/real")
-        let wav = folder.appendingPathComponent("sample.wav")
-        let rttm = folder.appendingPathComponent("sample.rttm")
-        guard FileManager.default.fileExists(atPath: wav.path), let lines = try? String(contentsOf: rttm, encoding: .utf8) else {
-            print("skipped: \(wav.path) is not here (it lives beside the repository, never in it)")
-            return
-        }
+        let wav = Self.realRecordingFolder.appendingPathComponent("sample.wav")
+        let rttm = Self.realRecordingFolder.appendingPathComponent("sample.rttm")
+        let lines = try String(contentsOf: rttm, encoding: .utf8)
         let truth = lines.split(separator: "\n").compactMap { line -> Segment? in
             let fields = line.split(separator: " ")
             guard fields.count > 4, let start = Double(fields[3]), let length = Double(fields[4]) else { return nil }

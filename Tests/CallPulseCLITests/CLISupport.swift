@@ -142,33 +142,6 @@ struct SampleLabels: Decodable {
     }
 }
 
-/// Frame-level agreement of detected speech with placed speech, for one party.
-struct SpeechScore {
-    var precision: Double
-    var recall: Double
-
-    init(detected: [Segment], truth: [Segment], party: Party, frames: Int) {
-        var truthFrames = [Bool](repeating: false, count: frames)
-        var detectedFrames = truthFrames
-        for segment in truth where segment.party == party {
-            for f in max(0, segment.startFrame)..<max(0, min(frames, segment.endFrame)) { truthFrames[f] = true }
-        }
-        for segment in detected where segment.party == party {
-            for f in max(0, segment.startFrame)..<max(0, min(frames, segment.endFrame)) { detectedFrames[f] = true }
-        }
-        var truePositive = 0, falsePositive = 0, falseNegative = 0
-        for f in 0..<frames {
-            if truthFrames[f] && detectedFrames[f] { truePositive += 1 }
-            if !truthFrames[f] && detectedFrames[f] { falsePositive += 1 }
-            if truthFrames[f] && !detectedFrames[f] { falseNegative += 1 }
-        }
-        precision = truePositive + falsePositive == 0 ? 1 : Double(truePositive) / Double(truePositive + falsePositive)
-        recall = truePositive + falseNegative == 0 ? 1 : Double(truePositive) / Double(truePositive + falseNegative)
-    }
-
-    var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
-}
-
 /// Seconds a party speaks (the union of its segments) within frames [from, to).
 func talkSeconds(_ segments: [Segment], party: Party, fromFrame: Int, toFrame: Int) -> Double {
     var frames = Set<Int>()

@@ -13,7 +13,7 @@ import Testing
         rate: Int, speechDbfs: Double, noise: (inout SignalGenerator, Double) -> [Float], seconds: Double = 30
     ) -> (samples: [Float], truth: [Segment]) {
         var generator = SignalGenerator(sampleRateHz: rate)
-        var track = Track(sampleRateHz: rate, seconds: seconds)
+        var track = SignalBuilder(sampleRateHz: rate, durationS: seconds)
         track.add(noise(&generator, seconds), at: 0)
         var truth: [Segment] = []
         for (start, length) in placements {
@@ -29,7 +29,7 @@ import Testing
             generator.whiteNoise(seconds: seconds, dbfs: -75)
         }
         let analysis = analyze([call.samples], sampleRateHz: rate, layout: .agentOnly)
-        let score = FrameScore(detected: analysis.segments, truth: call.truth, party: .agent, frames: 3000)
+        let score = SpeechScore(detected: analysis.segments, truth: call.truth, party: .agent, frames: 3000)
         #expect(score.f1 >= 0.95, "F1 \(score.f1) precision \(score.precision) recall \(score.recall)")
         let speechLevel = analysis.levels[0].speechDbfs ?? -200
         #expect(abs(speechLevel - speechDbfs) < 1.5, "speech level \(speechLevel) dBFS for speech placed at \(speechDbfs)")
@@ -43,7 +43,7 @@ import Testing
                 : generator.whiteNoise(seconds: seconds, dbfs: speechDbfs - snrDb)
         }
         let analysis = analyze([call.samples], sampleRateHz: 8000, layout: .agentOnly)
-        let score = FrameScore(detected: analysis.segments, truth: call.truth, party: .agent, frames: 3000)
+        let score = SpeechScore(detected: analysis.segments, truth: call.truth, party: .agent, frames: 3000)
         #expect(score.f1 >= (snrDb >= 20 ? 0.95 : 0.9), "F1 \(score.f1) precision \(score.precision) recall \(score.recall)")
         // SPEC's noise level is the 10th-percentile frame: at the mean for steady white
         // noise, a few dB under it for pink noise, whose frame levels spread wider.
@@ -82,7 +82,7 @@ import Testing
     @Test("steady noise, hum and tones are not speech", arguments: Steady.allCases)
     func steadySignalsAreNotSpeech(kind: Steady) {
         var generator = SignalGenerator(sampleRateHz: 8000)
-        var track = Track(sampleRateHz: 8000, seconds: 20)
+        var track = SignalBuilder(sampleRateHz: 8000, durationS: 20)
         track.add(generator.whiteNoise(seconds: 20, dbfs: -70), at: 0)
         track.add(kind.signal(&generator, seconds: 18), at: 1)
         let analysis = analyze([track.samples], sampleRateHz: 8000, layout: .agentOnly)
@@ -97,7 +97,7 @@ import Testing
     @Test("a 30 dB step in the background noise is not speech for long")
     func noiseStep() {
         var generator = SignalGenerator(sampleRateHz: 8000)
-        var track = Track(sampleRateHz: 8000, seconds: 20)
+        var track = SignalBuilder(sampleRateHz: 8000, durationS: 20)
         track.add(generator.pinkNoise(seconds: 20, dbfs: -70), at: 0)
         track.add(generator.pinkNoise(seconds: 12, dbfs: -40), at: 6)
         let analysis = analyze([track.samples], sampleRateHz: 8000, layout: .agentOnly)
@@ -112,8 +112,8 @@ import Testing
         let rate = 8000
         let seconds = 40.0
         var generator = SignalGenerator(sampleRateHz: rate, seed: 7)
-        var agentVoice = Track(sampleRateHz: rate, seconds: seconds)
-        var customerVoice = Track(sampleRateHz: rate, seconds: seconds)
+        var agentVoice = SignalBuilder(sampleRateHz: rate, durationS: seconds)
+        var customerVoice = SignalBuilder(sampleRateHz: rate, durationS: seconds)
         var truth: [Segment] = []
         // Turns alternate with gaps; the agent talks first and most.
         let turns: [(Party, Double, Double)] = [
@@ -126,8 +126,8 @@ import Testing
             truth.append(Segment(party: party, startS: start, endS: start + length))
         }
         let gain = Float(Double.exp10(leakDb / 20))
-        var agentChannel = Track(sampleRateHz: rate, seconds: seconds)
-        var customerChannel = Track(sampleRateHz: rate, seconds: seconds)
+        var agentChannel = SignalBuilder(sampleRateHz: rate, durationS: seconds)
+        var customerChannel = SignalBuilder(sampleRateHz: rate, durationS: seconds)
         agentChannel.add(generator.whiteNoise(seconds: seconds, dbfs: -68), at: 0)
         customerChannel.add(generator.whiteNoise(seconds: seconds, dbfs: -68), at: 0)
         agentChannel.add(agentVoice.samples, at: 0)
@@ -136,7 +136,7 @@ import Testing
         customerChannel.add(agentVoice.samples, at: delayS, gain: gain)
         let analysis = analyze([agentChannel.samples, customerChannel.samples], sampleRateHz: rate, layout: .agentCustomer)
         for party in [Party.agent, .customer] {
-            let score = FrameScore(detected: analysis.segments, truth: truth, party: party, frames: 4000)
+            let score = SpeechScore(detected: analysis.segments, truth: truth, party: party, frames: 4000)
             #expect(score.f1 >= 0.95, "\(party) F1 \(score.f1) precision \(score.precision) recall \(score.recall), leak \(leakDb) dB, delay \(delayS) s")
         }
     }
@@ -145,7 +145,7 @@ import Testing
     func backgroundVoiceIsNoise() {
         let rate = 8000
         var generator = SignalGenerator(sampleRateHz: rate, seed: 11)
-        var track = Track(sampleRateHz: rate, seconds: 30)
+        var track = SignalBuilder(sampleRateHz: rate, durationS: 30)
         track.add(generator.whiteNoise(seconds: 30, dbfs: -70), at: 0)
         var truth: [Segment] = []
         for (start, length) in [(1.0, 3.0), (9.0, 2.5), (18.0, 4.0), (26.0, 2.0)] {
@@ -157,7 +157,7 @@ import Testing
             track.add(generator.utterance(seconds: length, dbfs: -43, pitchHz: 190...280), at: start)
         }
         let analysis = analyze([track.samples], sampleRateHz: rate, layout: .agentOnly)
-        let score = FrameScore(detected: analysis.segments, truth: truth, party: .agent, frames: 3000)
+        let score = SpeechScore(detected: analysis.segments, truth: truth, party: .agent, frames: 3000)
         #expect(score.f1 >= 0.95, "F1 \(score.f1) precision \(score.precision) recall \(score.recall)")
     }
 
@@ -184,7 +184,7 @@ import Testing
     @Test("digital silence (padding, a muted line) does not count as the noise floor")
     func digitalSilenceIsNotNoise() {
         var generator = SignalGenerator(sampleRateHz: 8000, seed: 3)
-        var track = Track(sampleRateHz: 8000, seconds: 30)
+        var track = SignalBuilder(sampleRateHz: 8000, durationS: 30)
         // 10 s of a call with noise at -60 dBFS, then 20 s of exact zeros.
         track.add(generator.whiteNoise(seconds: 10, dbfs: -60), at: 0)
         track.add(generator.utterance(seconds: 3, dbfs: -20), at: 2)

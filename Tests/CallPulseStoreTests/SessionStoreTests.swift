@@ -1,4 +1,5 @@
 import CallPulseCore
+import CallPulseTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -210,7 +211,7 @@ import Testing
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/sessions.sqlite"
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 0x5EED_0B17E5)
         let bytes = (0..<8192).map { _ in UInt8.random(in: 0...255, using: &generator) }
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         do {
@@ -241,7 +242,9 @@ import Testing
         }
     }
 
-    @Test func aReadOnlyFolderIsReported() throws {
+    /// As root only a read-only mount makes a folder read-only (root ignores permission bits).
+    @Test(.enabled(if: getuid() != 0 || tmpfsMountable, "needs a read-only tmpfs mount when run as root"))
+    func aReadOnlyFolderIsReported() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let readOnly = folder.path + "/ro"
@@ -250,10 +253,7 @@ import Testing
         if getuid() == 0 {
             // Root ignores permission bits: a read-only mount is the only honest read-only folder.
             mounted = mountTmpfs(at: readOnly, sizeKiB: 64, readOnly: true)
-            guard mounted else {
-                print("note: skipping the read-only folder test: cannot mount a read-only tmpfs here")
-                return
-            }
+            try #require(mounted, "mounting a read-only tmpfs failed although the probe could")
         } else {
             _ = chmod(readOnly, 0o500)
         }
@@ -270,15 +270,13 @@ import Testing
         }
     }
 
-    @Test func aFullDiskIsReported() throws {
+    @Test(.enabled(if: tmpfsMountable, "needs a 64 KiB tmpfs mount (root)"))
+    func aFullDiskIsReported() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let small = folder.path + "/small"
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        guard mountTmpfs(at: small, sizeKiB: 64) else {
-            print("note: skipping the full-disk test: cannot mount a 64 KiB tmpfs here (needs root)")
-            return
-        }
+        try #require(mountTmpfs(at: small, sizeKiB: 64), "mounting a tmpfs failed although the probe could")
         defer { unmount(small) }
         let path = small + "/sessions.sqlite"
         var failure: StoreError?

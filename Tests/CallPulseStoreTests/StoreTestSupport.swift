@@ -97,3 +97,14 @@ func mountTmpfs(at folder: String, sizeKiB: Int, readOnly: Bool = false) -> Bool
 func unmount(_ folder: String) {
     runProgram("/bin/umount", [folder])
 }
+
+/// Whether this machine lets the tests mount a tmpfs (root, with /bin/mount): tried once on
+/// a scratch folder. Tests that need one are `.enabled(if:)` it, so a skip shows as a skip.
+let tmpfsMountable: Bool = {
+    let folder = FileManager.default.temporaryDirectory.path + "/callpulse-mount-probe-\(getpid())"
+    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return false }
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    guard mountTmpfs(at: folder, sizeKiB: 16) else { return false }
+    unmount(folder)
+    return true
+}()

@@ -2,16 +2,9 @@ import CallPulseCore
 import CallPulseTestSupport
 import RealModule
 
-/// A channel being assembled: signals added at given times.
-struct Track {
-    let sampleRateHz: Int
-    var samples: [Float]
-
-    init(sampleRateHz: Int, seconds: Double) {
-        self.sampleRateHz = sampleRateHz
-        samples = [Float](repeating: 0, count: Int(seconds * Double(sampleRateHz)))
-    }
-
+/// A channel being assembled: `SignalBuilder` (TonePlanFixtures.swift), the one signal
+/// builder of the tests, with any signal added at a given time.
+extension SignalBuilder {
     mutating func add(_ signal: [Float], at seconds: Double, gain: Float = 1) {
         let offset = Int((seconds * Double(sampleRateHz)).rounded())
         for (i, value) in signal.enumerated() where offset + i < samples.count && offset + i >= 0 {
@@ -35,35 +28,4 @@ func analyze(_ channels: [[Float]], sampleRateHz: Int, layout: ChannelLayout, bl
         start = end
     }
     return analyzer.finish()
-}
-
-/// Frame-level speech agreement of one party's detected segments with the placed truth.
-struct FrameScore {
-    var truePositive = 0
-    var falsePositive = 0
-    var falseNegative = 0
-
-    init(detected: [Segment], truth: [Segment], party: Party, frames: Int) {
-        var truthFrames = [Bool](repeating: false, count: frames)
-        var detectedFrames = truthFrames
-        for segment in truth where segment.party == party {
-            for f in max(0, segment.startFrame)..<min(frames, segment.endFrame) { truthFrames[f] = true }
-        }
-        for segment in detected where segment.party == party {
-            for f in max(0, segment.startFrame)..<min(frames, segment.endFrame) { detectedFrames[f] = true }
-        }
-        for f in 0..<frames {
-            switch (truthFrames[f], detectedFrames[f]) {
-            case (true, true): truePositive += 1
-            case (false, true): falsePositive += 1
-            case (true, false): falseNegative += 1
-            case (false, false): break
-            }
-        }
-    }
-
-    var precision: Double { truePositive + falsePositive == 0 ? 1 : Double(truePositive) / Double(truePositive + falsePositive) }
-    var recall: Double { truePositive + falseNegative == 0 ? 1 : Double(truePositive) / Double(truePositive + falseNegative) }
-    var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
-    var falseSpeechS: Double { Double(falsePositive) / 100 }
 }
