@@ -1,3 +1,4 @@
+import CallPulseCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -184,15 +185,10 @@ public struct WAVWriter: ~Copyable, @unchecked Sendable {
     }
 
     private static func writeAll(fd: Int32, _ bytes: UnsafeRawPointer, count: Int, path: String) throws(WAVError) {
-        var offset = 0
-        while offset < count {
-            let written = systemWrite(fd, bytes + offset, count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WAVError.writeFailed(path: path, reason: systemErrorText(errno))
-            }
-            offset += written
-        }
+        let complete = writeFully(
+            UnsafeRawBufferPointer(start: bytes, count: count),
+            write: { systemWrite(fd, $0.baseAddress!, $0.count) }, interrupted: { errno == EINTR })
+        if !complete { throw WAVError.writeFailed(path: path, reason: systemErrorText(errno)) }
     }
 }
 

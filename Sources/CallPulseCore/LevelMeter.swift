@@ -3,7 +3,7 @@
 /// percentile), and the clipped-sample count.
 public struct LevelMeter: Sendable {
     /// Histogram range and resolution, dB re full scale: -140…+10 dBFS in 0.1 dB bins.
-    static let histogramLowestDb = -140.0
+    static let histogramLowestDbfs = -140.0
     static let histogramBinDb = 0.1
     static let histogramBins = 1500
     /// SPEC: the noise level is the 10th-percentile non-speech frame.
@@ -32,7 +32,7 @@ public struct LevelMeter: Sendable {
         } else if rawPower > 0 {
             // Digital silence (exact zeros: a muted line, or the padding after the shorter of
             // two files) is no measurement of the room's noise, and would read as -140 dBFS.
-            let bin = Int(saturating: (decibels(power: rawPower) - Self.histogramLowestDb) / Self.histogramBinDb)
+            let bin = Int(saturating: (decibels(power: rawPower) - Self.histogramLowestDbfs) / Self.histogramBinDb)
             noiseHistogram[min(max(bin, 0), Self.histogramBins - 1)] += 1
             noiseFrames += 1
         }
@@ -49,7 +49,7 @@ public struct LevelMeter: Sendable {
                 seen += count
                 if seen >= rank {
                     // Bin centre; the 0.1 dB bins bound the error at 0.05 dB.
-                    noiseDbfs = roundedToHundredths(Self.histogramLowestDb + (Double(bin) + 0.5) * Self.histogramBinDb)
+                    noiseDbfs = roundedToHundredths(Self.histogramLowestDbfs + (Double(bin) + 0.5) * Self.histogramBinDb)
                     break
                 }
             }

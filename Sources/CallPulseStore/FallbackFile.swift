@@ -1,3 +1,4 @@
+import CallPulseCore
 import Foundation
 
 /// Where a summary goes when the store cannot take it (SPEC "Errors": a session already
@@ -49,17 +50,9 @@ public enum FallbackFile {
     private static func writeExclusively(_ data: [UInt8], to path: String) -> Bool {
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return false }
-        var written = 0
         let complete: Bool = data.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                written += result
-            }
-            return fsync(descriptor) == 0
+            writeFully(buffer, write: { Foundation.write(descriptor, $0.baseAddress!, $0.count) }, interrupted: { errno == EINTR })
+                && fsync(descriptor) == 0
         }
         let closed = close(descriptor) == 0
         if complete && closed { return true }

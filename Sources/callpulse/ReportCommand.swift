@@ -67,15 +67,8 @@ func writePrivateFile(_ text: String, to path: String) -> String? {
     guard descriptor >= 0 else { return String(cString: strerror(errno)) }
     defer { close(descriptor) }
     guard fchmod(descriptor, 0o600) == 0 else { return String(cString: strerror(errno)) }
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-        if result < 0 {
-            if errno == EINTR { continue }
-            return String(cString: strerror(errno))
-        }
-        written += result
+    let complete = Array(text.utf8).withUnsafeBytes { bytes in
+        writeFully(bytes, write: { write(descriptor, $0.baseAddress!, $0.count) }, interrupted: { errno == EINTR })
     }
-    return nil
+    return complete ? nil : String(cString: strerror(errno))
 }

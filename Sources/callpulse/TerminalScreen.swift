@@ -1,3 +1,4 @@
+import CallPulseCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,19 +76,7 @@ final class TerminalScreen {
 /// has gone (EPIPE): the session is still kept.
 @discardableResult
 func writeAll(fd: Int32, _ text: String) -> Bool {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    return bytes.withUnsafeMutableBytes { buffer -> Bool in
-        while offset < buffer.count {
-            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return false
-            }
-        }
-        return true
+    Array(text.utf8).withUnsafeBytes { bytes in
+        writeFully(bytes, write: { Glibc.write(fd, $0.baseAddress!, $0.count) }, interrupted: { errno == EINTR })
     }
 }
