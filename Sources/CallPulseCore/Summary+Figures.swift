@@ -18,3 +18,32 @@ extension Summary {
         source.layout.hasBothParties ? interruptionCount(by: party) : nil
     }
 }
+
+/// The figures of one session that a list of sessions shows (`sessions list`) and that the
+/// store keeps as columns beside the summary: worked out here once for both.
+public struct SessionFields: Equatable, Sendable {
+    /// As the summary has it (the store keeps it normalised to UTC).
+    public var startedAt: String?
+    public var rings: Int?
+    public var ringToAnswerS: Double?
+    public var answered: Bool?
+    public var agentShare: Double?
+    public var deadAir: Int
+    /// `nil` where interruptions are not judged (one channel).
+    public var agentInterruptions: Int?
+    public var greetingLatencyS: Double?
+    /// The broken rules, in the summary's order.
+    public var alertRules: [String]
+
+    public init(_ summary: Summary) {
+        startedAt = summary.session.startedAt
+        rings = summary.ring?.rings
+        ringToAnswerS = summary.ring?.ringToAnswerS
+        answered = summary.ring?.answered
+        agentShare = summary.talk.agentShare
+        deadAir = summary.deadAirCount
+        agentInterruptions = summary.judgedInterruptionCount(by: .agent)
+        greetingLatencyS = summary.greetingLatencyS
+        alertRules = summary.alerts.map(\.rule.rawValue)
+    }
+}

@@ -111,28 +111,3 @@ extension TableRenderer {
         return "\(whole / 60):" + (remainder < 10 ? "0" : "") + String(remainder)
     }
 }
-
-/// The figures of one session that the list shows.
-struct SessionFields {
-    var startedAt: String?
-    var rings: Int?
-    var ringToAnswerS: Double?
-    var answered: Bool?
-    var agentShare: Double?
-    var deadAir: Int
-    var agentInterruptions: Int?
-    var greetingLatencyS: Double?
-    var alertRules: [String]
-
-    init(_ summary: Summary) {
-        startedAt = summary.session.startedAt
-        rings = summary.ring?.rings
-        ringToAnswerS = summary.ring?.ringToAnswerS
-        answered = summary.ring?.answered
-        agentShare = summary.talk.agentShare
-        deadAir = summary.deadAirCount
-        agentInterruptions = summary.judgedInterruptionCount(by: .agent)
-        greetingLatencyS = summary.greetingLatencyS
-        alertRules = summary.alerts.map(\.rule.rawValue)
-    }
-}

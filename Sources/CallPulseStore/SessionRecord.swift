@@ -50,25 +50,26 @@ public struct SessionRecord: Equatable, Sendable {
     /// by the same writer (`SummaryJSON`, SPEC order, long lists item by item), never re-encoded.
     public init(summary: Summary, storedAt: Date, json: String? = nil) throws {
         let text = json ?? SummaryJSON.render(summary, compact: true)
+        let fields = SessionFields(summary)
         id = summary.session.id
         agent = summary.session.agent
-        startedAt = summary.session.startedAt.map { StoreDate.normalised($0) ?? $0 }
+        startedAt = fields.startedAt.map { StoreDate.normalised($0) ?? $0 }
         self.storedAt = StoreDate.string(storedAt)
         sortAt = startedAt.flatMap(StoreDate.normalised) ?? self.storedAt
         durationS = summary.session.durationS
         sourceKind = summary.source.kind
         sourcePath = summary.source.path
         layout = summary.source.layout.rawValue
-        rings = summary.ring?.rings
-        ringToAnswerS = summary.ring?.ringToAnswerS
-        answered = summary.ring?.answered
-        agentShare = summary.talk.agentShare
-        deadAirCount = summary.deadAirCount
-        agentInterruptions = summary.judgedInterruptionCount(by: .agent)
-        greetingLatencyS = summary.greetingLatencyS
+        rings = fields.rings
+        ringToAnswerS = fields.ringToAnswerS
+        answered = fields.answered
+        agentShare = fields.agentShare
+        deadAirCount = fields.deadAir
+        agentInterruptions = fields.agentInterruptions
+        greetingLatencyS = fields.greetingLatencyS
         responseLatencyMedianS = summary.responseLatency.medianS
-        alertCount = summary.alerts.count
-        alerts = summary.alerts.map(\.rule.rawValue).joined(separator: ",")
+        alertCount = fields.alertRules.count
+        alerts = fields.alertRules.joined(separator: ",")
         summaryJSON = text
     }
 
