@@ -13,6 +13,8 @@ Usage:
       writes DIR/call-SEED.wav + DIR/call-SEED.labels.json per seed, one summary line per
       call on stderr. `--seeds` takes ranges and lists: 1-40, 3,7,100-120.
       `--real-dir` sets where the real voices are (default ../shared/data/real-dev/sppas).
+      `--set KEY=VALUE` (repeatable) pins a condition after the draws, e.g.
+      `--set noise.customer=babble:12 --set ring=on` (keys: see `apply_overrides`).
   python3 Samples/make_calls.py degrade --in DIR_OR_WAV --out DIR
           --variant clean16|8k|8k-noise10|8k-babble10|8k-brown10 [--seed S] [--half tune|held-out|all]
       writes each real mono recording (NAME.wav + NAME.json {"speech": [[s, e], ...]}, or a
@@ -880,11 +882,67 @@ def choose_conditions(seed, rng, real_pool):
             "target_duration_s": round(rng.uniform(*DURATION_S), 1)}
 
 
-def generate(seed, out_dir, real_dir, real_voices, tmp_root=None):
+def apply_overrides(cond, overrides):
+    """Pins conditions after they were drawn (the draws, and so every other choice of the
+    seed, stay as they were). `overrides` is a list of KEY=VALUE:
+      rate=8000|16000|48000   format=pcm16|float32|mulaw|alaw   band=0|1   duration=S
+      noise.agent=KIND[:SNR]  noise.customer=KIND[:SNR]  (KIND white|pink|brown|hum|babble|office|none)
+      leak.agent_to_customer=GAIN_DB:DELAY_S:IR_S|none   leak.customer_to_agent=...
+      ring=on|off|abandoned   speech_before_ring=0|1   tone_over_noise_db=DB
+    """
+    for item in overrides:
+        key, _, value = item.partition("=")
+        if key == "rate":
+            cond["sample_rate_hz"] = int(value)
+            if cond["sample_rate_hz"] != 8000 and cond["format"] in ("mulaw", "alaw"):
+                cond["format"] = "pcm16"
+        elif key == "format":
+            cond["format"] = value
+        elif key == "band":
+            cond["band_limit_hz"] = BAND if value == "1" else None
+        elif key == "duration":
+            cond["target_duration_s"] = float(value)
+        elif key.startswith("noise."):
+            party = key.split(".", 1)[1]
+            kind, _, snr = value.partition(":")
+            level = cond["speech_dbfs"][party]
+            if kind == "none":
+                cond["noise"][party] = {"kind": "none", "snr_db": None, "noise_dbfs": -75.0}
+            else:
+                snr_db = float(snr) if snr else 15.0
+                cond["noise"][party] = {"kind": kind, "snr_db": snr_db, "noise_dbfs": round(level - snr_db, 1)}
+        elif key.startswith("leak."):
+            direction = key.split(".", 1)[1]
+            if value == "none":
+                cond["leak"][direction] = None
+            else:
+                gain, delay, ir = (float(x) for x in value.split(":"))
+                cond["leak"][direction] = {"gain_db": gain, "delay_s": delay, "ir_s": ir}
+        elif key == "ring":
+            if value == "off":
+                cond["ring"] = None
+            else:
+                ring = cond["ring"] or {"speech_before_ring": False, "tone_over_noise_db": 10.0}
+                ring["abandoned"] = value == "abandoned"
+                cond["ring"] = ring
+        elif key in ("speech_before_ring", "tone_over_noise_db"):
+            if cond["ring"] is None:
+                raise ValueError(f"{key} needs a ringing call (ring=on)")
+            cond["ring"][key] = value == "1" if key == "speech_before_ring" else float(value)
+        else:
+            raise ValueError(f"unknown condition {key!r}")
+        if cond["format"] in ("mulaw", "alaw") and cond["sample_rate_hz"] != 8000:
+            raise ValueError("mu-law and A-law are 8 kHz only")
+    if overrides:
+        cond["overrides"] = list(overrides)
+
+
+def generate(seed, out_dir, real_dir, real_voices, tmp_root=None, overrides=()):
     t_start = time.time()
     rng = random.Random(seed)
     pool = real_half(real_dir, real_voices)
     cond = choose_conditions(seed, rng, pool)
+    apply_overrides(cond, overrides)
     cond["real_voices"] = real_voices
     rate, band = cond["sample_rate_hz"], cond["band_limit_hz"] is not None
     tmp = tempfile.mkdtemp(prefix=f"callpulse-call{seed}-", dir=tmp_root)
@@ -1343,9 +1401,9 @@ def verify_main(args):
 # ----------------------------------------------------------------------------------------
 
 def _work(job):
-    seed, out, real_dir, real_voices = job
+    seed, out, real_dir, real_voices, overrides = job
     try:
-        return seed, generate(seed, out, real_dir, real_voices), None
+        return seed, generate(seed, out, real_dir, real_voices, overrides=overrides), None
     except Exception as e:  # noqa: BLE001  (reported per seed)
         return seed, None, f"{type(e).__name__}: {e}"
 
@@ -1362,6 +1420,8 @@ def main(argv):
     ap.add_argument("--real-voices", choices=["tune", "held-out", "none"], default="tune")
     ap.add_argument("--real-dir", default=DEFAULT_REAL_DIR)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="pin a condition (see apply_overrides), e.g. noise.customer=babble:12")
     a = ap.parse_args(argv)
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
@@ -1372,7 +1432,7 @@ def main(argv):
         return 1
     os.makedirs(a.out, exist_ok=True)
     installed_voices()
-    jobs = [(s, a.out, a.real_dir, a.real_voices) for s in parse_seeds(a.seeds)]
+    jobs = [(s, a.out, a.real_dir, a.real_voices, tuple(a.overrides)) for s in parse_seeds(a.seeds)]
     t0 = time.time()
     failed = 0
     if a.jobs > 1:

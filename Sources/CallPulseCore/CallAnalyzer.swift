@@ -43,7 +43,7 @@ public struct CallAnalysis: Equatable, Sendable {
 public struct CallAnalyzer: Sendable {
     /// A frame's level is booked this many frames after it arrived, when the voice
     /// decision (look-back) and the segmenter (bridging, burst dropping) can no longer
-    /// change it: 640 ms, comfortably more than their 40 + 200 + 100 ms.
+    /// change it: 640 ms, comfortably more than their 80 + 200 + 100 ms.
     static let levelSettleFrames = 64
     /// A tone must last this long before the voice detector treats it as a tone: 0.25 s,
     /// under the shortest ring burst (0.34 s, `RingConfig`), over a steady sung vowel's
@@ -187,13 +187,13 @@ public struct CallAnalyzer: Sendable {
         return CallAnalysis(
             layout: layout, sampleRateHz: sampleRateHz, sampleCount: sampleCount,
             segments: segments, levels: channels.map { $0.meter.levels },
-            ring: ringSummary(firstSpeechOnsetFrame: segments.first?.startFrame)
+            ring: ringSummary(speech: segments)
         )
     }
 
     /// SPEC "Ring" from the rings every channel heard (a ring may be heard on both, through
-    /// leakage) and the first speech onset.
-    private func ringSummary(firstSpeechOnsetFrame: Int?, includingUnjudged: Bool = false) -> RingSummary? {
+    /// leakage) and the speech segments.
+    private func ringSummary(speech: [Segment], includingUnjudged: Bool = false) -> RingSummary? {
         let detectors = channels.map(\.ringDetector)
         var rings = RingAnswer.merge(detectors.map(\.rings))
         if includingUnjudged { rings += unjudgedRings(after: rings) }
@@ -201,7 +201,7 @@ public struct CallAnalyzer: Sendable {
         let heardOn = detectors.max(by: { $0.rings.count < $1.rings.count })
         return RingAnswer.summarize(
             rings: rings, bursts: rings.flatMap(\.bursts), toneHz: heardOn?.toneHz ?? [], cadenceS: heardOn?.cadenceS ?? [],
-            firstSpeechOnsetFrame: firstSpeechOnsetFrame, config: config.ring
+            speech: speech, config: config.ring
         )
     }
 
@@ -234,14 +234,12 @@ public struct CallAnalyzer: Sendable {
         // Open candidates count as speech once they have lasted long enough for a tone to
         // have been confirmed (the first 0.25 s of a ring burst look like speech), and are
         // not that tone.
-        let openStarts = channels.indices.compactMap { c -> Int? in
+        let open = channels.indices.compactMap { c -> Segment? in
             guard let start = channels[c].segmenter.openSegmentStart else { return nil }
             let open = Segment(party: channels[c].segmenter.party, startFrame: start, endFrame: max(start, channels[c].segmenter.nextFrame))
-            return open.lengthFrames >= Self.sustainedToneFrames + Self.toneConfirmFrames && !isTone(open, channel: c) ? start : nil
+            return open.lengthFrames >= Self.sustainedToneFrames + Self.toneConfirmFrames && !isTone(open, channel: c) ? open : nil
         }
-        let settledStart = segmentsSoFar.first?.startFrame
-        let firstSpeech = (openStarts + [settledStart].compactMap { $0 }).min()
-        return ringSummary(firstSpeechOnsetFrame: firstSpeech, includingUnjudged: true)
+        return ringSummary(speech: channels.flatMap(\.segments) + open, includingUnjudged: true)
     }
 
     /// Segments settled so far, in time order: what a live view can show.
@@ -311,13 +309,19 @@ public struct CallAnalyzer: Sendable {
             explained.1 = leakExplains(target: 1, source: 0)
         }
         for c in channels.indices {
+            let explainedByLeak = c == 0 ? explained.0 : explained.1
+            // Periodicity only where it can matter: a frame the leak explains, or under the
+            // continue threshold, is not speech whatever its voicing.
+            let voicing = !explainedByLeak && channels[c].snrDb >= config.voiceActivity.continueSNRDb
+                ? channels[c].ringDetector.voicing() : 0
             let observation = VoiceActivityDetector.Observation(
                 levelDb: channels[c].levelDb,
                 emphasisSNRDb: channels[c].emphasisSNRDb,
                 snrDb: channels[c].snrDb,
-                explainedByLeak: c == 0 ? explained.0 : explained.1,
+                explainedByLeak: explainedByLeak,
                 predictionResidual: channels[c].features.predictionResidual,
-                toneActive: sustainedToneOnset(channel: c) != nil
+                toneActive: sustainedToneOnset(channel: c) != nil,
+                voicing: voicing
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, isSpeech: decision)

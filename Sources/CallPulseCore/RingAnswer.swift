@@ -12,38 +12,45 @@ public enum RingAnswer {
         return merged
     }
 
-    /// Given the rings and bursts heard (merged over channels) and the onset frame of the
-    /// first speech segment of either party after the first ring (`nil` if none), the
-    /// `RingSummary`; `nil` when no ring was heard.
+    /// Given the rings and bursts heard (merged over channels) and the speech segments of
+    /// both parties (any order), the `RingSummary`; `nil` when no ring was heard, or when
+    /// the ringing started while a conversation was under way.
     ///
-    /// - `answered_s`: speech that starts while a ring burst sounds answers at its onset;
-    ///   otherwise the end of the last ring burst before the speech, when the speech starts
-    ///   within `answerWithinS` of it.
+    /// - `answered_s`: the first speech onset at or after the first ring that the ringing
+    ///   does not outlast (see `RingConfig.ringsThatGoOn`) answers: at its
+    ///   onset when a ring burst sounds then; otherwise at the end of the last ring burst
+    ///   before it, when it starts within `answerWithinS` of that end.
     /// - `rings`: rings whose onset lies before `answered_s` (a ring cut short counts); all
     ///   rings for an abandoned call (no speech within `answerWithinS` after the last burst).
-    /// - Speech before the first ring: `nil`, as if no ring had been heard (rings after the
-    ///   call was connected are not rings before an answer).
+    /// - Speech before the first ring does not void the ring (the agent talking to a
+    ///   colleague, noise taken for speech); only ringing that starts while both parties are
+    ///   talking (see `RingConfig.conversationBeforeRingS`) is not this call's ringing: `nil`.
     public static func summarize(
         rings: [Ring], bursts: [ToneBurst], toneHz: [Double], cadenceS: [Double],
-        firstSpeechOnsetFrame: Int?, config: RingConfig
+        speech: [Segment], config: RingConfig
     ) -> RingSummary? {
         let sortedRings = rings.sorted { $0.onsetFrame < $1.onsetFrame }
         guard let first = sortedRings.first else { return nil }
+        if conversationUnderWay(before: first.onsetFrame, speech: speech, config: config) { return nil }
         let ringBursts = (bursts.isEmpty ? sortedRings.flatMap(\.bursts) : bursts).sorted { $0.startFrame < $1.startFrame }
         let answerWithin = FrameClock.frames(config.answerWithinS)
 
         var answeredFrame: Int? = nil
-        if let speech = firstSpeechOnsetFrame {
+        // Ringing stops when a call is answered: an onset after which the ringing goes on
+        // (`RingConfig.ringsThatGoOn` more rings soon after) was noise or a voice in the room,
+        // not the answer.
+        let goOnWithin = FrameClock.frames(config.ringsGoOnWithinS)
+        let guardFrames = FrameClock.frames(config.ringsGoOnGuardS)
+        let onsets = speech.map(\.startFrame).filter { $0 >= first.onsetFrame }.sorted()
+        let firstSpeech = onsets.first { onset in
+            sortedRings.filter { $0.onsetFrame > onset + guardFrames && $0.onsetFrame <= onset + goOnWithin }.count < config.ringsThatGoOn
+        }
+        if let speech = firstSpeech {
             if ringBursts.contains(where: { $0.startFrame <= speech && speech < $0.endFrame }) {
                 answeredFrame = speech
-            } else if let last = ringBursts.last(where: { $0.endFrame <= speech }) {
-                if speech - last.endFrame <= answerWithin { answeredFrame = last.endFrame }
-            } else {
-                // Speech before any ring burst: the call was connected before the ringing
-                // (a transfer or a second line ringing mid-call). Those rings came after the
-                // answer, so there is no ringing *before* an answer: no ring figures at all,
-                // and the conversation starts at 0 (SPEC "No ring in the session").
-                return nil
+            } else if let last = ringBursts.last(where: { $0.endFrame <= speech }),
+                      speech - last.endFrame <= answerWithin {
+                answeredFrame = last.endFrame
             }
         }
         let firstRingS = FrameClock.seconds(first.onsetFrame)
@@ -59,5 +66,17 @@ public enum RingAnswer {
             ringToAnswerS: FrameClock.seconds(max(0, answeredFrame - first.onsetFrame)),
             answered: true, toneHz: toneHz, onOffS: cadenceS
         )
+    }
+
+    /// Whether both parties spoke at least `conversationSpeechS` each in the
+    /// `conversationBeforeRingS` before `frame`.
+    static func conversationUnderWay(before frame: Int, speech: [Segment], config: RingConfig) -> Bool {
+        let from = frame - FrameClock.frames(config.conversationBeforeRingS)
+        let needed = FrameClock.frames(config.conversationSpeechS)
+        var spoken: [Party: Int] = [:]
+        for segment in speech where segment.endFrame > from && segment.startFrame < frame {
+            spoken[segment.party, default: 0] += min(segment.endFrame, frame) - max(segment.startFrame, from)
+        }
+        return spoken.count >= 2 && spoken.values.allSatisfy { $0 >= needed }
     }
 }

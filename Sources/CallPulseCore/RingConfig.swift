@@ -66,6 +66,24 @@ public struct RingConfig: Sendable, Equatable {
     /// Speech must start within this time after the last ring burst for the call to count as
     /// answered (SPEC: 10 s).
     public var answerWithinS: Double = 10.0
+    /// Ringing is another line's (a transfer, a second call) when a conversation is under way
+    /// as it starts: both parties spoke at least `conversationSpeechS` each in the
+    /// `conversationBeforeRingS` before the first ring (SPEC "Edge cases, decided"). Speech of
+    /// one party alone (the agent and a colleague, noise taken for speech) is not a conversation.
+    public var conversationBeforeRingS: Double = 10.0
+    public var conversationSpeechS: Double = 1.0
+    /// A speech onset after which this many further rings begin (from `ringsGoOnGuardS` to
+    /// `ringsGoOnWithinS` after it) did not answer the call: ringing stops at an answer, so
+    /// ringing that goes on means the "speech" was noise, babble or a voice in the room.
+    /// Two rings, not one, so that a ring detected just after a real answer (the far end's
+    /// ringback cut late) cannot undo it; within 20 s, so that a transfer ringing later in
+    /// the call leaves the answer alone. A deliberate reading of SPEC "before the next burst
+    /// would have begun".
+    public var ringsThatGoOn = 2
+    public var ringsGoOnWithinS: Double = 20.0
+    /// Rings starting this soon after an onset are not counted as going on (0.5 s: the
+    /// second burst of a double ring right after an answer in its gap).
+    public var ringsGoOnGuardS: Double = 0.5
     /// A live `RingEvent` is reported once the burst has sounded this long (0.2 s: long enough
     /// to skip DTMF digits and most call-waiting beeps, short enough for "within 300 ms").
     public var eventAfterS: Double = 0.2

@@ -54,3 +54,8 @@ public struct RingDetector: Sendable {
     /// the off period needs two rings.
     public var cadenceS: [Double] { tracker.cadenceS }
 }
+
+extension RingDetector {
+    /// Periodicity of the channel's latest 30 ms (see `ToneDetector.voicing()`).
+    public mutating func voicing() -> Double { tone.voicing() }
+}

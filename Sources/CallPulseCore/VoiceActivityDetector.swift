@@ -25,9 +25,10 @@ public struct VoiceActivityDetector: Sendable {
         public var noisyHangoverFrames = 18
         /// Speech peak over noise floor under which a channel counts as noisy, dB.
         public var noisyChannelSpeechToNoiseDb = 24.0
-        /// Frames before an onset that join it if they were above `continueSNRDb`: 40 ms
-        /// recovers the soft start of a word (fricatives, plosive bursts).
-        public var lookBackFrames = 4
+        /// Frames before an onset that join it if they were above `continueSNRDb`: 80 ms
+        /// recovers the soft, unvoiced start of a word (fricatives, plosive bursts) that the
+        /// voicing test at the onset skips.
+        public var lookBackFrames = 8
         /// A frame whose order-2 prediction residual is below this is tonal (a steady tone
         /// predicts to under 1 % residual; voices stay above ~5 %). Measured on generated
         /// tones with noise at 10 dB SNR and on espeak-ng and real speech.
@@ -41,6 +42,32 @@ public struct VoiceActivityDetector: Sendable {
         /// How fast the remembered speech level decays, dB per frame (0.5 dB/s): a party
         /// that moves the microphone away is followed within a minute.
         public var speechLevelDecayDbPerFrame = 0.005
+        /// Periodicity (see `ToneDetector.voicing()`) a frame needs to start speech: a
+        /// close voice's vowels reach 0.6-0.95; babble of several voices, brown and pink
+        /// noise and clicks stay under 0.4. Tuned on generated calls of seeds 1-40 and the
+        /// `tune` half of the real recordings (README, "Accuracy").
+        public var onsetVoicing = 0.5
+        /// Periodicity that counts as voiced while speech goes on.
+        public var continueVoicing = 0.4
+        /// Speech goes on over at most this many frames without a voiced one: 300 ms
+        /// spans the unvoiced consonants and soft ends inside a phrase; noise that merely
+        /// stays above the floor after the last word ends there.
+        public var maxUnvoicedFrames = 30
+        /// Speech may start only this far over the background level, dB: the `backgroundQuantile`
+        /// of the levels of the frames that are not speech, nor the other party's leak, nor a tone
+        /// (ringing would lift it over the voice that answers), well under the party's speech level. Babble and brown
+        /// noise swing many dB over their minimum (the noise floor); their common peaks
+        /// must not start speech.
+        public var backgroundMarginDb = 3.0
+        /// Frames count as background only this far under the party's speech level, dB: a
+        /// word the detector missed must not lift the background over the voice.
+        public var backgroundBelowSpeechDb = 12.0
+        /// Quantile of the background levels tracked.
+        public var backgroundQuantile = 0.85
+        /// Step of the quantile tracker, dB per frame (after the first second: `backgroundLearningStepDb`).
+        public var backgroundStepDb = 0.2
+        public var backgroundLearningStepDb = 1.0
+        public var backgroundLearningFrames = 100
 
         public init() {}
     }
@@ -59,9 +86,12 @@ public struct VoiceActivityDetector: Sendable {
         public var predictionResidual: Double
         /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps).
         public var toneActive: Bool
+        /// Periodicity of the latest 30 ms (`ToneDetector.voicing()`), 0...1; 1 when unknown.
+        public var voicing: Double
 
-        public init(levelDb: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false) {
+        public init(levelDb: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
             self.toneActive = toneActive
+            self.voicing = voicing
             self.levelDb = levelDb
             self.emphasisSNRDb = emphasisSNRDb ?? snrDb
             self.snrDb = snrDb
@@ -82,6 +112,11 @@ public struct VoiceActivityDetector: Sendable {
     private var weakFrames: [Bool]
     private var position = 0
     private var framesSeen = 0
+    /// Frames since the last voiced one.
+    private var unvoicedRun = Int.max / 2
+    /// Tracked quantile of the background levels, dBFS (`nil` before the first background frame).
+    private var backgroundDb: Double?
+    private var backgroundFrames = 0
 
     public init(config: Config = Config()) {
         self.config = config
@@ -103,9 +138,13 @@ public struct VoiceActivityDetector: Sendable {
         // level with none there, so speech starts only where the upper band rises too.
         let withinVoiceRange = observation.levelDb >= speechLevelDb - config.onsetRangeDb
             && observation.emphasisSNRDb >= config.onsetEmphasisSNRDb
+            && observation.voicing >= config.onsetVoicing
+            && observation.levelDb >= (backgroundDb ?? -.infinity) + config.backgroundMarginDb
+        unvoicedRun = observation.voicing >= config.continueVoicing ? 0 : unvoicedRun + 1
+        let voicedLately = unvoicedRun <= config.maxUnvoicedFrames
         var speech: Bool
         if active {
-            if weak {
+            if weak && voicedLately {
                 let floorDb = observation.levelDb - observation.snrDb
                 hangoverLeft = speechLevelDb - floorDb < config.noisyChannelSpeechToNoiseDb
                     ? config.noisyHangoverFrames : config.hangoverFrames
@@ -129,6 +168,7 @@ public struct VoiceActivityDetector: Sendable {
             speech = false
         }
         previousStrong = strong
+        if !speech && eligible { trackBackground(levelDb: observation.levelDb) }
         speechLevelDb -= config.speechLevelDecayDbPerFrame
         if speech && observation.snrDb >= config.strongOnsetSNRDb {
             speechLevelDb = max(speechLevelDb, observation.levelDb)
@@ -141,6 +181,22 @@ public struct VoiceActivityDetector: Sendable {
         // The slot after the newest frame holds the oldest one, frame n - lookBackFrames:
         // no later look-back can reach it any more, so its decision is final.
         return framesSeen > config.lookBackFrames ? decisions[position] : nil
+    }
+
+    /// Moves the background quantile one step toward a non-speech frame's level (digital
+    /// silence is no background).
+    private mutating func trackBackground(levelDb: Double) {
+        guard levelDb > NoiseFloorTracker.lowestFloorDb,
+              levelDb < speechLevelDb - config.backgroundBelowSpeechDb || speechLevelDb == -.infinity else { return }
+        guard let current = backgroundDb else {
+            backgroundDb = levelDb
+            return
+        }
+        backgroundFrames += 1
+        let step = backgroundFrames <= config.backgroundLearningFrames ? config.backgroundLearningStepDb : config.backgroundStepDb
+        backgroundDb = levelDb > current
+            ? current + step * config.backgroundQuantile
+            : current - step * (1 - config.backgroundQuantile)
     }
 
     /// Marks, walking back from the newest pending frame, the contiguous frames that were

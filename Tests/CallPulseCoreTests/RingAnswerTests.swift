@@ -13,7 +13,7 @@ struct RingAnswerTests {
     func summarize(_ rings: [Ring], speechAt frame: Int?) -> RingSummary? {
         RingAnswer.summarize(
             rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [425], cadenceS: [1.0, 4.0],
-            firstSpeechOnsetFrame: frame, config: RingConfig()
+            speech: frame.map { [Segment(party: .agent, startFrame: $0, endFrame: $0 + 100)] } ?? [], config: RingConfig()
         )
     }
 
@@ -68,7 +68,7 @@ struct RingAnswerTests {
         }
         let summary = RingAnswer.summarize(
             rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [400, 450], cadenceS: [0.4, 0.2, 0.4, 2.0],
-            firstSpeechOnsetFrame: 700 + 50, config: RingConfig())
+            speech: [Segment(party: .customer, startFrame: 700 + 50, endFrame: 900)], config: RingConfig())
         #expect(summary?.answeredS == 7.4)
         #expect(summary?.rings == 3)
         #expect(summary?.ringToAnswerS == 6.4)
@@ -85,21 +85,38 @@ struct RingAnswerTests {
     }
 }
 
-/// Ringing heard after the conversation started (a transfer, a second line): not the
-/// ringing before the answer, so no ring figures (reviewer's finding: answered_s came out
-/// before first_ring_s, and ring_to_answer_s was clamped to 0).
+/// SPEC "Edge cases, decided": speech before the first ring does not void the ring; only
+/// ringing that starts while a conversation is under way (a transfer, a second line) is not
+/// this call's ringing.
 @Suite struct RingAfterSpeechTests {
-    @Test func ringsAfterTheFirstSpeechGiveNoRingSummary() {
-        let burst = ToneBurst(startFrame: 1500, endFrame: 1600, frequenciesHz: [425])
-        let ring = Ring(bursts: [burst])
-        let summary = RingAnswer.summarize(
-            rings: [ring], bursts: [burst], toneHz: [425], cadenceS: [1, 4], firstSpeechOnsetFrame: 50, config: RingConfig()
-        )
-        #expect(summary == nil)
-        // The same ring with the speech after it is answered at the burst's end.
-        let answered = RingAnswer.summarize(
-            rings: [ring], bursts: [burst], toneHz: [425], cadenceS: [1, 4], firstSpeechOnsetFrame: 1700, config: RingConfig()
-        )
-        #expect(answered?.answeredS == 16.0 && answered?.ringToAnswerS == 1.0)
+    let burst = ToneBurst(startFrame: 1500, endFrame: 1600, frequenciesHz: [425])
+    func summarize(_ speech: [Segment]) -> RingSummary? {
+        RingAnswer.summarize(rings: [Ring(bursts: [burst])], bursts: [burst], toneHz: [425], cadenceS: [1, 4],
+                             speech: speech, config: RingConfig())
+    }
+
+    @Test func oneVoiceBeforeTheRingLeavesTheRingFigures() {
+        // The agent talks to a colleague from 11 s to 14.5 s; the phone rings at 15 s;
+        // the customer speaks at 17 s: answered at the burst's end, 16 s.
+        let colleague = Segment(party: .agent, startFrame: 1100, endFrame: 1450)
+        let answer = Segment(party: .customer, startFrame: 1700, endFrame: 1800)
+        let summary = summarize([colleague, answer])
+        #expect(summary?.answeredS == 16.0 && summary?.ringToAnswerS == 1.0 && summary?.rings == 1)
+        // With nothing after the ring the call is abandoned, and still rang once.
+        let abandoned = summarize([colleague])
+        #expect(abandoned?.answered == false && abandoned?.rings == 1)
+    }
+
+    @Test func ringingDuringAConversationIsNotThisCallsRing() {
+        // Both parties talk (2 s each) in the 10 s before the ring: a second line ringing.
+        let agent = Segment(party: .agent, startFrame: 1000, endFrame: 1200)
+        let customer = Segment(party: .customer, startFrame: 1250, endFrame: 1450)
+        #expect(summarize([agent, customer, Segment(party: .agent, startFrame: 1700, endFrame: 1800)]) == nil)
+        // The same talk ending more than 10 s before the ring is over: the ring counts.
+        let earlier = [agent, customer].map { Segment(party: $0.party, startFrame: $0.startFrame - 1000, endFrame: $0.endFrame - 1000) }
+        #expect(summarize(earlier + [Segment(party: .agent, startFrame: 1700, endFrame: 1800)])?.answeredS == 16.0)
+        // 0.9 s of the customer is not a conversation (under `conversationSpeechS`).
+        let short = Segment(party: .customer, startFrame: 1300, endFrame: 1390)
+        #expect(summarize([agent, short, Segment(party: .agent, startFrame: 1700, endFrame: 1800)])?.answeredS == 16.0)
     }
 }

@@ -245,7 +245,7 @@ struct RingRun {
     func summary(firstSpeechOnsetS: Double?, config: RingConfig = RingConfig()) -> RingSummary? {
         RingAnswer.summarize(
             rings: detector.rings, bursts: detector.bursts, toneHz: detector.toneHz, cadenceS: detector.cadenceS,
-            firstSpeechOnsetFrame: firstSpeechOnsetS.map(FrameClock.frames), config: config
+            speech: firstSpeechOnsetS.map { [Segment(party: .agent, startFrame: FrameClock.frames($0), endFrame: FrameClock.frames($0) + 100)] } ?? [], config: config
         )
     }
 }

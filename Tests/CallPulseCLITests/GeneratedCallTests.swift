@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The failures of issue 8, each on a call made by `Samples/make_calls.py` with a seed of
+/// the test range (9001-9099: never used while tuning, which used seeds 1-1000) and the one
+/// condition under test pinned with `--set`. Expected figures come from how the call was
+/// made (its label file: placed speech, rings, answer), scored by `Samples/score_calls.py`.
+@Suite("Generated calls (issue 8 failures, unseen seeds)", .serialized,
+       .enabled(if: GeneratedCall.toolsPresent, "needs python3, espeak-ng and sox"))
+struct GeneratedCallTests {
+    @Test("babble in the silences is not speech", arguments: [9001])
+    func babble(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["noise.agent=babble:15", "noise.customer=babble:15", "ring=off"])
+        try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+    }
+
+    /// Still failing (found by this test on its first run, 2026-11-28): espeak-ng babble at
+    /// 15 dB costs the customer 9 s of false speech and the agent 8.7 s of missed speech
+    /// (F1 0.80 / 0.78). Recorded as a known issue so the suite says so on every run; when
+    /// the detector handles it, this reports "known issue not recorded" and must move up.
+    @Test("babble in the silences is not speech (known failure)", arguments: [9002])
+    func babbleKnownFailure(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["noise.agent=babble:15", "noise.customer=babble:15", "ring=off"])
+        withKnownIssue("babble at 15 dB SNR, seed 9002: F1 about 0.8 (issue 8)") {
+            try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+        }
+    }
+
+    @Test("brown noise in the silences is not speech", arguments: [9003, 9004])
+    func brown(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["noise.agent=brown:12", "noise.customer=brown:12", "ring=off"])
+        try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+    }
+
+    @Test("-15 dB dispersive leak both ways is not the other party's speech", arguments: [9005, 9006])
+    func leak(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, [
+            "leak.agent_to_customer=-15:0.02:0.03", "leak.customer_to_agent=-15:0.04:0.05",
+            "noise.agent=white:25", "noise.customer=pink:25", "ring=off",
+        ])
+        try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+    }
+
+    @Test("rings 8 dB over pink noise at 12 dB SNR are counted, answer within 0.1 s", arguments: [9008])
+    func ringsUnderNoise(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["ring=on", "noise.customer=pink:12", "tone_over_noise_db=8", "speech_before_ring=0"])
+        let ring = try #require(result["ring"] as? [String: Any])
+        #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+    }
+
+    /// Still failing (found by this test on its first run): no ring found at all under pink
+    /// noise on seed 9007. Known issue until the tone detector judges the band against the
+    /// noise's own band level.
+    @Test("rings under pink noise (known failure)", arguments: [9007])
+    func ringsUnderNoiseKnownFailure(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["ring=on", "noise.customer=pink:12", "tone_over_noise_db=8", "speech_before_ring=0"])
+        let ring = try #require(result["ring"] as? [String: Any])
+        withKnownIssue("ring under pink noise not found, seed 9007 (issue 8)") {
+            #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+        }
+    }
+
+    @Test("the agent's speech before the first ring does not void the ring", arguments: [9009, 9010])
+    func speechBeforeRing(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["ring=on", "speech_before_ring=1", "noise.customer=white:25"])
+        let ring = try #require(result["ring"] as? [String: Any])
+        #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+    }
+}
+
+enum GeneratedCall {
+    static let samples = CLI.packageRoot.appendingPathComponent("Samples")
+
+    static let toolsPresent: Bool = ["python3", "espeak-ng", "sox"].allSatisfy { tool in
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)")
+        }
+    }
+
+    /// Makes call `seed` with `overrides` (synthetic voices only) and scores the built
+    /// binary on it: the scorer's JSON result for that call.
+    static func score(seed: Int, _ overrides: [String]) throws -> [String: Any] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("callpulse-generated-\(seed)-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try python(["make_calls.py", "--seeds", "\(seed)", "--out", folder.path, "--real-voices", "none"]
+            + overrides.flatMap { ["--set", $0] })
+        let json = folder.appendingPathComponent("score.json")
+        try python(["score_calls.py", "--bin", CLI.binary.path, "--jobs", "1", "--json", json.path, folder.path])
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]]
+        return try #require(results?.first)
+    }
+
+    static func expectSpeechScores(_ result: [String: Any], minimumF1: Double, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for party in ["agent", "customer"] {
+            let scores = try #require(result[party] as? [String: Any], sourceLocation: sourceLocation)
+            let f1 = try #require(scores["f1"] as? Double, sourceLocation: sourceLocation)
+            #expect(f1 >= minimumF1, "\(party): F1 \(f1), false \(scores["false_s"] ?? "?") s, missed \(scores["missed_s"] ?? "?") s",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    private static func python(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        process.currentDirectoryURL = samples
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let message = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw GeneratorFailed(message: String(decoding: message, as: UTF8.self))
+        }
+    }
+
+    struct GeneratorFailed: Error, CustomStringConvertible {
+        var message: String
+        var description: String { "generator failed: \(message)" }
+    }
+}
