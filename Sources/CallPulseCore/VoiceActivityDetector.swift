@@ -124,6 +124,10 @@ public struct VoiceActivityDetector: Sendable {
         weakFrames = decisions
     }
 
+    /// Whether speech is going on (the voice decision of the newest frame). Voicing matters
+    /// for a frame only while speech goes on or where it could start (`onsetSNRDb`).
+    public var isActive: Bool { active }
+
     /// Delay between a frame going in and its decision coming out, in frames.
     public var delayFrames: Int { config.lookBackFrames }
 

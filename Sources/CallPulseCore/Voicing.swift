@@ -49,13 +49,23 @@ extension ToneDetector {
             var eLag: Float = 0
             for n in (start - minLag)..<(count - minLag) { eLag += y[n] * y[n] }
             var best: Float = 0
+            let base = UnsafeRawPointer(y.baseAddress!)
+            let stride = MemoryLayout<Float>.stride
+            let vectors = window / 8
             for lag in minLag...maxLag {
                 if lag > minLag {
                     let entering = y[start - lag], leaving = y[count - lag]
                     eLag += entering * entering - leaving * leaving
                 }
-                var c: Float = 0
-                for n in start..<count { c += y[n] * y[n - lag] }
+                // The dot product of the window with its lagged copy, eight lanes at a time.
+                var lanes = SIMD8<Float>()
+                for v in 0..<vectors {
+                    let n = start + 8 * v
+                    lanes += base.loadUnaligned(fromByteOffset: n * stride, as: SIMD8<Float>.self)
+                        * base.loadUnaligned(fromByteOffset: (n - lag) * stride, as: SIMD8<Float>.self)
+                }
+                var c = lanes.sum()
+                for n in (start + 8 * vectors)..<count { c += y[n] * y[n - lag] }
                 if c > 0 {
                     let r = c * c / (e0 * max(eLag, 1e-20))
                     if r > best { best = r }

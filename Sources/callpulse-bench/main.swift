@@ -50,7 +50,8 @@ struct BenchOptions {
 }
 
 /// A reproducible two-party call: each party talks in turns of 2-12 s made of 150-400 ms
-/// "syllables" of shaped noise, with 0.2-3 s gaps, a 5 % chance of a long silence and
+/// voiced "syllables" (a sawtooth at a pitch of 90-250 Hz drawn per syllable, with a fifth
+/// of noise for breath, as a voice is periodic and the detector asks for it), with 0.2-3 s gaps, a 5 % chance of a long silence and
 /// a 10 % chance that the other party starts 0.8 s early (an overlap).
 struct SyntheticCall {
     let sampleRateHz = 8000
@@ -74,6 +75,8 @@ struct SyntheticCall {
         var silenceLeft = sampleRateHz
         var syllableLeft = 0
         var syllableLength = 1
+        var pitchStep: Float = 0
+        var pitchPhase: (Float, Float) = (0, 0)
         var overlapLeft = 0
         var lowPass: (Float, Float) = (0, 0)
         let leakGain: Float = 0.056  // -25 dB
@@ -95,15 +98,20 @@ struct SyntheticCall {
                     if syllableLeft == 0 {
                         syllableLength = Int((0.15 + 0.25 * nextUniform()) * Float(sampleRateHz))
                         syllableLeft = syllableLength
+                        pitchStep = (90 + 160 * nextUniform()) / Float(sampleRateHz)
                     }
                     syllableLeft -= 1
                     let phase = Float(syllableLeft) / Float(syllableLength)
                     let envelope = 0.25 * (1 - abs(2 * phase - 1))
-                    let sample = envelope * (nextUniform() - 0.5)
+                    pitchPhase.0 += pitchStep
+                    pitchPhase.0 -= pitchPhase.0.rounded(.down)
+                    let sample = envelope * (0.8 * (pitchPhase.0 - 0.5) + 0.2 * (nextUniform() - 0.5))
                     if speaker == 0 { voice.0 = sample } else { voice.1 = sample }
                     if overlapLeft > 0 {
                         overlapLeft -= 1
-                        let other = envelope * (nextUniform() - 0.5)
+                        pitchPhase.1 += 0.8 * pitchStep
+                        pitchPhase.1 -= pitchPhase.1.rounded(.down)
+                        let other = envelope * (0.8 * (pitchPhase.1 - 0.5) + 0.2 * (nextUniform() - 0.5))
                         if speaker == 0 { voice.1 += other } else { voice.0 += other }
                     }
                     if turnLeft == 0 {
