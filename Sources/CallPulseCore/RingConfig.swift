@@ -56,6 +56,12 @@ public struct RingConfig: Sendable, Equatable {
     /// at most this (-10 dB). Ringing follows silence or line noise; a note sung between words
     /// follows speech.
     public var maxPreGapRatio: Double = 0.1
+    /// In steady line noise (pink, brown, hum: levels of 50 ms blocks spread at most this
+    /// much, dB, over the gap) the ratio is taken in the tone's own 120 Hz band instead: a
+    /// ring 6-10 dB over broadband noise is 20 dB or more over the noise in its band, and
+    /// the gap before it is as quiet as ringing ever gets there. Music and voices before a
+    /// note are never this steady, so for them the broadband ratio stands.
+    public var steadyGapSpreadDb: Double = 2.0
     /// Pins the cadence (on, off, on, off… seconds, e.g. [0.4, 0.2, 0.4, 2.0]); `nil` learns it.
     public var pinnedCadenceS: [Double]? = nil
     /// Relative tolerance of burst durations against a pinned cadence.
@@ -75,11 +81,9 @@ public struct RingConfig: Sendable, Equatable {
     /// A speech onset after which this many further rings begin (from `ringsGoOnGuardS` to
     /// `ringsGoOnWithinS` after it) did not answer the call: ringing stops at an answer, so
     /// ringing that goes on means the "speech" was noise, babble or a voice in the room.
-    /// Two rings, not one, so that a ring detected just after a real answer (the far end's
-    /// ringback cut late) cannot undo it; within 20 s, so that a transfer ringing later in
-    /// the call leaves the answer alone. A deliberate reading of SPEC "before the next burst
-    /// would have begun".
-    public var ringsThatGoOn = 2
+    /// Within 20 s, so that a transfer ringing later in the call leaves the answer alone.
+    /// A deliberate reading of SPEC "before the next burst would have begun".
+    public var ringsThatGoOn = 1
     public var ringsGoOnWithinS: Double = 20.0
     /// Rings starting this soon after an onset are not counted as going on (0.5 s: the
     /// second burst of a double ring right after an answer in its gap).

@@ -48,6 +48,13 @@ struct GeneratedCallTests {
         #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
     }
 
+    @Test("rings 8 dB over mains hum are counted, answer within 0.1 s", arguments: [9011, 9012])
+    func ringsOverHum(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["ring=on", "noise.customer=hum:15", "tone_over_noise_db=8", "speech_before_ring=0"])
+        let ring = try #require(result["ring"] as? [String: Any])
+        #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+    }
+
     /// Still failing (found by this test on its first run): no ring found at all under pink
     /// noise on seed 9007. Known issue until the tone detector judges the band against the
     /// noise's own band level.

@@ -49,13 +49,29 @@ struct RingAnswerTests {
 
     @Test("speech that starts during a burst answers at its onset; that ring counts")
     func speechDuringBurst() {
-        let summary = summarize(singleRings(4), speechAt: 1_050 + 30)
+        // The answer stops the ringing: the third ring is the last one heard.
+        let summary = summarize(singleRings(3), speechAt: 1_050 + 30)
         #expect(summary?.answeredS == 10.8)
         #expect(summary?.rings == 3)
         #expect(summary?.ringToAnswerS == 10.3)
         // At the first frame of the burst, the ring has started: it counts.
-        #expect(summarize(singleRings(4), speechAt: 1_050)?.rings == 2)
-        #expect(summarize(singleRings(4), speechAt: 1_051)?.rings == 3)
+        #expect(summarize(singleRings(3), speechAt: 1_050)?.rings == 2)
+        #expect(summarize(singleRings(3), speechAt: 1_051)?.rings == 3)
+    }
+
+    @Test("an onset after which the ringing goes on did not answer")
+    func ringingGoesOn() {
+        // "Speech" during the third ring, and a fourth ring 4.7 s later: noise, not the answer.
+        let rings = singleRings(4)
+        let noise = Segment(party: .agent, startFrame: 1_080, endFrame: 1_120)
+        let abandoned = RingAnswer.summarize(rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [425], cadenceS: [1.0, 4.0],
+                                             speech: [noise], config: RingConfig())
+        #expect(abandoned?.answered == false && abandoned?.rings == 4)
+        // The customer speaks 0.8 s after the fourth burst ends: answered there.
+        let answer = Segment(party: .customer, startFrame: 1_650 + 80, endFrame: 1_900)
+        let answered = RingAnswer.summarize(rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [425], cadenceS: [1.0, 4.0],
+                                            speech: [noise, answer], config: RingConfig())
+        #expect(answered?.answeredS == 16.5 && answered?.rings == 4 && answered?.ringToAnswerS == 16.0)
     }
 
     @Test("double ring: speech in the 0.2 s gap answers at the end of the first burst")
