@@ -1,0 +1,137 @@
+// The burst state machine of the tone detector: a block decision that holds for two blocks
+// starts or ends a burst; onset and end are placed on the 5-frame smoothed band energy.
+
+extension ToneDetector {
+    mutating func analyzeBlock() -> Change? {
+        let now = framesProcessed
+        let centroid = blockTone()
+        if !toneActive {
+            guard let centroid else {
+                toneRun = 0
+                return nil
+            }
+            toneRun += 1
+            burstCentroids[toneRun - 1] = centroid
+            burstCentroidSum = toneRun == 1 ? centroid : burstCentroidSum + centroid
+            guard toneRun >= 2 else { return nil }
+            return startBurst(now: now)
+        }
+        // A block whose tone moved away from the burst's is not part of it: the answer's first
+        // syllable, or the next note of a melody.
+        let reference = burstCentroidSum / Double(max(burstBlocks, 1))
+        guard let centroid, abs(centroid - reference) <= Self.maxCentroidJumpHz else {
+            offRun += 1
+            return offRun >= 2 ? endBurst() : nil
+        }
+        offRun = 0
+        if burstBlocks < Self.maxLoggedBlocks { burstCentroids[burstBlocks] = centroid }
+        burstBlocks += 1
+        burstCentroidSum += centroid
+        let recent = energySums(from: now - Self.blockFrames, to: now)
+        burstBandSum += recent.energy
+        burstBandFrames += Self.blockFrames
+        burstLastToneFrame = now
+        if burstFrequencies == nil, now - burstOnset >= Int(Self.fineWindowS * Double(FrameClock.framesPerSecond)) + 2,
+           historyWritten >= fineLength {
+            burstFrequencies = fineFrequencies(around: burstCentroidSum / Double(burstBlocks))
+        }
+        return nil
+    }
+
+    /// Mean 0-1 kHz energy of frames `[f-2, f+2]` (those available).
+    func smoothedBand(_ f: Int, upTo end: Int) -> Float {
+        let lower = max(f - 2, framesProcessed - Self.historyFrames, 0)
+        let upper = min(f + 3, end)
+        guard lower < upper else { return 0 }
+        var sum: Float = 0
+        for g in lower..<upper { sum += frameStats[g % Self.historyFrames][0] }
+        return sum / Float(upper - lower)
+    }
+
+    mutating func startBurst(now: Int) -> Change {
+        toneActive = true
+        offRun = 0
+        burstBlocks = toneRun
+        burstFrequencies = nil
+        let recent = energySums(from: now - Self.blockFrames, to: now)
+        // The tone's level: the highest 5-frame mean of frame energy in the last window (the
+        // decision lags the signal by up to a window, so the last frames may be past the tone).
+        var level: Float = 0
+        for f in (now - Self.windowFrames + 2)..<(now - 2) { level = max(level, smoothedBand(f, upTo: now)) }
+        burstBandSum = recent.energy
+        burstBandFrames = Self.blockFrames
+        burstLastToneFrame = now
+        // Onset: the earliest frame of the run whose smoothed energy holds 40 % of the
+        // tone's level; with a 5-frame average that frame is one before the step.
+        let threshold = Self.edgeThreshold * level
+        let lowest = max(now - 4 * Self.windowFrames, framesProcessed - Self.historyFrames + 2, lastBurstEnd ?? 0, 0)
+        var f = now - 3
+        while f - 1 >= lowest, smoothedBand(f - 1, upTo: now) >= threshold { f -= 1 }
+        let onset = (f == 0 && smoothedBand(0, upTo: now) >= threshold) ? 0 : min(f + 1, now - 1)
+        burstOnset = onset
+
+        // Pre-gap: up to a second before the onset, after the previous burst. A burst that
+        // follows the previous one within 0.13 s continues it (a melody, a voice): never quiet.
+        let gapStart = max(onset - Self.preGapFrames, lastBurstEnd ?? 0, framesProcessed - Self.historyFrames)
+        let gapEnd = onset - Self.preGapGuardFrames
+        let toneSums = energySums(from: onset, to: now)
+        let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
+        var ratio = 0.0
+        if gapEnd - gapStart >= 10 {
+            let before = energySums(from: gapStart, to: gapEnd)
+            ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
+        }
+        if let lastBurstEnd, gapStart == lastBurstEnd, gapEnd - gapStart < Self.preGapFrames / 2 {
+            // Less than half a second since the last burst: too little to call the gap quiet.
+            ratio = .infinity
+        }
+        if ratio > config.maxPreGapRatio, ratio.isFinite, gapEnd - gapStart >= Self.steadyGapFrames,
+           isSteadyNoise(from: gapStart, to: gapEnd) {
+            ratio = min(ratio, inBandRatio(gapFrom: gapStart, to: gapEnd))
+        }
+        burstPreGapRatio = ratio
+        return .started(onsetFrame: onset, centroidHz: burstCentroidSum / Double(toneRun), preGapRatio: ratio)
+    }
+
+    mutating func endBurst() -> Change {
+        let now = framesProcessed
+        toneActive = false
+        toneRun = 0
+        offRun = 0
+        let level = burstBandSum / Float(max(burstBandFrames, 1))
+        let threshold = Self.edgeThreshold * level
+        // End: the last frame of the run whose smoothed energy holds 40 % of the burst level.
+        let first = max(burstOnset, burstLastToneFrame - 7)
+        var end = first
+        var misses = 0
+        var f = first
+        while f <= now - 3 {
+            if smoothedBand(f, upTo: now) >= threshold {
+                end = f
+                misses = 0
+            } else {
+                misses += 1
+                if misses >= 3 { break }
+            }
+            f += 1
+        }
+        end = max(end, burstOnset + 1)
+        let logged = min(burstBlocks, Self.maxLoggedBlocks)
+        let trim = logged >= 2 * Self.edgeBlocks + 2 ? Self.edgeBlocks : (logged >= 4 ? 1 : 0)
+        var lowest = Double.infinity, highest = -Double.infinity, sum = 0.0
+        for i in trim..<(logged - trim) {
+            lowest = min(lowest, burstCentroids[i])
+            highest = max(highest, burstCentroids[i])
+            sum += burstCentroids[i]
+        }
+        let centroid = sum / Double(max(logged - 2 * trim, 1))
+        let track = ToneTrack(
+            startFrame: burstOnset, endFrame: end, centroidHz: centroid,
+            spreadHz: highest - lowest,
+            frequenciesHz: burstFrequencies ?? [centroid.rounded()],
+            preGapRatio: burstPreGapRatio
+        )
+        lastBurstEnd = end
+        return .ended(track)
+    }
+}

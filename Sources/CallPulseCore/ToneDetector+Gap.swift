@@ -1,0 +1,84 @@
+import RealModule
+
+// The pre-gap test of a burst in steady line noise: is the gap before the onset steady noise,
+// and how much of the tone's own band does it hold?
+
+extension ToneDetector {
+    /// Whether frames `[start, end)` are steady line noise: the levels of their 50 ms blocks
+    /// spread at most `steadyGapSpreadDb` and their mean frequencies (cos ω = 1 - D1 / 2E)
+    /// at most `steadyGapCosineSpread`. Noise and hum hold both still; music holds neither
+    /// its notes' levels nor their pitch for long.
+    func isSteadyNoise(from start: Int, to end: Int) -> Bool {
+        var levels: [Double] = [], cosines: [Double] = []
+        var f = start
+        while f + Self.blockFrames <= end {
+            let sums = energySums(from: f, to: f + Self.blockFrames)
+            guard sums.energy > 0, sums.samples > 0 else { return false }
+            levels.append(10 * Double.log10(Double(sums.energy / Float(sums.samples))))
+            cosines.append(1 - Double(sums.diff1 / (2 * sums.energy)))
+            f += Self.blockFrames
+        }
+        guard levels.count >= 2 else { return false }
+        return Self.spread(levels) <= config.steadyGapSpreadDb && Self.spread(cosines) <= Self.steadyGapCosineSpread
+    }
+
+    /// Mean frequency spread of steady noise: the cosine of 50 ms noise blocks (100 decimated
+    /// samples) wanders about 0.03; one note to the next of a melody moves it 0.1-0.6.
+    static let steadyGapCosineSpread = 0.08
+    /// A gap judged steady must be this long, frames (0.8 s of the pre-gap second): ringing
+    /// pauses 2 s or more, and a short gap says little about what the line carries.
+    static let steadyGapFrames = 80
+
+    static func spread(_ values: [Double]) -> Double {
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+    }
+
+    /// Decimated-sample count written by the end of frame `f` (counted back from now).
+    func samplesWritten(throughFrame f: Int) -> Int {
+        var written = historyWritten
+        var g = framesProcessed - 1
+        while g > f, g >= framesProcessed - Self.historyFrames {
+            written -= Int(frameStats[g % Self.historyFrames][3])
+            g -= 1
+        }
+        return written
+    }
+
+    /// Power in the tone's coarse cluster (`bestCluster`, 120 Hz) and in the whole coarse
+    /// band (290-600 Hz) of the 100 ms window ending at decimated sample `end`.
+    mutating func bandPowers(endingAt end: Int) -> (cluster: Float, band: Float) {
+        let mask = history.count - 1
+        let first = end - windowLength
+        for n in 0..<windowLength { scratch[n] = history[(first + n) & mask] * hann[n] }
+        goertzel(count: windowLength, coefficients: coarseCoefficients)
+        var cluster: Float = 0, band: Float = 0
+        for k in 0..<Self.coarseBinCount {
+            let power = powers[k / 8][k % 8]
+            band += power
+            if k >= bestCluster && k < bestCluster + Self.clusterBins { cluster += power }
+        }
+        return (cluster, band)
+    }
+
+    /// Mean in-band power of the gap `[start, end)` (the 100 ms windows that fit in it and
+    /// in the history) over the in-band power of the tone now; infinite unless the gap is
+    /// steady in the ringing band too (at least three windows whose 290-600 Hz power spreads
+    /// at most `steadyGapSpreadDb`): line noise is, music moving between notes is not.
+    mutating func inBandRatio(gapFrom start: Int, to end: Int) -> Double {
+        let tone = bandPowers(endingAt: historyWritten).cluster
+        guard tone > 0 else { return .infinity }
+        let oldest = max(samplesWritten(throughFrame: start - 1), historyWritten - history.count + 1)
+        var windowEnd = samplesWritten(throughFrame: end - 1)
+        var cluster: Float = 0
+        var bandLevels: [Double] = []
+        while windowEnd - windowLength >= oldest {
+            let powers = bandPowers(endingAt: windowEnd)
+            cluster += powers.cluster
+            bandLevels.append(10 * Double.log10(Double(max(powers.band, 1e-30))))
+            windowEnd -= windowLength
+        }
+        guard bandLevels.count >= 3, Self.spread(bandLevels) <= config.steadyGapSpreadDb else { return .infinity }
+        return Double(cluster / Float(bandLevels.count) / tone)
+    }
+}
