@@ -53,8 +53,8 @@ public struct CallAnalyzer: Sendable {
     static let unjudgedRingSpanS = 3.0
     /// Frames the tone detector may take beyond `sustainedToneFrames` to report a tone.
     static let toneConfirmFrames = 5
-    /// Ring onsets this close on two channels are one ring: 0.3 s, as `RingAnswer.merge`.
-    static let sameRingFrames = 30
+    /// Ring onsets this close on two channels are one ring, as in `RingAnswer.merge`.
+    static let sameRingFrames = FrameClock.frames(RingAnswer.sameRingS)
     /// During speech, voicing is computed on every third frame (30 ms, the correlation's
     /// own window) and held in between.
     static let voicingStrideFrames = 3
@@ -91,7 +91,7 @@ public struct CallAnalyzer: Sendable {
         var floorPower = 0.0
         /// Power clearly above the floor (see `noiseExcessFactor`).
         var excessPower = 0.0
-        var levelDb = 0.0
+        var levelDbfs = 0.0
         var snrDb = 0.0
         var emphasisSNRDb = 0.0
         /// Voicing last computed (see `voicingStrideFrames`).
@@ -295,18 +295,18 @@ public struct CallAnalyzer: Sendable {
                     ringEvents.append(RingEvent(ringNumber: ringEvents.count + 1, onsetFrame: event.onsetFrame))
                 }
             }
-            let emphasisDb = decibels(power: channels[c].features.emphasisPower)
-            let floorDb = channels[c].floor.update(power: channels[c].features.emphasisPower, powerDb: emphasisDb)
+            let emphasisDbfs = decibels(power: channels[c].features.emphasisPower)
+            let floorDbfs = channels[c].floor.update(power: channels[c].features.emphasisPower, powerDb: emphasisDbfs)
             channels[c].floorPower = channels[c].floor.floorPower
             // Power clearly above the noise: noise frames fluctuate up to ~3 dB over the
             // floor, and that must not read as leak (or as evidence of one) in a noisy channel.
             channels[c].excessPower = max(0, channels[c].features.emphasisPower - Self.noiseExcessFactor * channels[c].floorPower)
-            channels[c].levelDb = emphasisDb
-            let rawDb = decibels(power: channels[c].features.rawPower)
-            let rawFloorDb = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDb)
+            channels[c].levelDbfs = emphasisDbfs
+            let rawDbfs = decibels(power: channels[c].features.rawPower)
+            let rawFloorDbfs = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDbfs)
             // Two bands, as it were: the voice stands out in whichever is cleaner.
-            channels[c].emphasisSNRDb = emphasisDb - floorDb
-            channels[c].snrDb = max(emphasisDb - floorDb, rawDb - rawFloorDb)
+            channels[c].emphasisSNRDb = emphasisDbfs - floorDbfs
+            channels[c].snrDb = max(emphasisDbfs - floorDbfs, rawDbfs - rawFloorDbfs)
         }
         var explained = (false, false)
         if channels.count == 2 {
@@ -331,7 +331,7 @@ public struct CallAnalyzer: Sendable {
                 voicing = channels[c].voicing
             }
             let observation = VoiceActivityDetector.Observation(
-                levelDb: channels[c].levelDb,
+                levelDbfs: channels[c].levelDbfs,
                 emphasisSNRDb: channels[c].emphasisSNRDb,
                 snrDb: channels[c].snrDb,
                 explainedByLeak: explainedByLeak,

@@ -2,7 +2,11 @@
 public enum RingAnswer {
     /// Merges the rings heard on several channels: rings whose onsets lie within `toleranceS`
     /// are the same ring (the earliest onset is kept); the result is in time order.
-    public static func merge(_ channels: [[Ring]], toleranceS: Double = 0.3) -> [Ring] {
+    /// Ring onsets this close on two channels are one ring, s (the same ringing heard through
+    /// leakage is delayed by at most 60 ms, and onsets carry up to 0.1 s of detection jitter).
+    public static let sameRingS = 0.3
+
+    public static func merge(_ channels: [[Ring]], toleranceS: Double = sameRingS) -> [Ring] {
         let tolerance = FrameClock.frames(toleranceS)
         var merged: [Ring] = []
         for ring in channels.flatMap({ $0 }).sorted(by: { $0.onsetFrame < $1.onsetFrame }) {

@@ -16,6 +16,12 @@ struct RingTracker: Sendable {
     let eventAfterFrames: Int
     /// Block centroids of the same tone agree within this, Hz (coarse 10 Hz bins, interpolated).
     static let sameToneHz = 8.0
+    /// A ring's onset, or the gap before it, may be this fraction of the learnt period or
+    /// off time away from the cadence and still follow it (30 %: national plans allow 10-20 %,
+    /// and onset times carry up to 0.1 s of detection jitter).
+    static let cadenceTolerance = 0.3
+    /// Least tolerance on a pinned burst length, frames (50 ms, one block).
+    static let minPinnedToleranceFrames = 5
 
     private(set) var rings: [Ring] = []
     private(set) var allBursts: [ToneBurst] = []
@@ -83,7 +89,7 @@ struct RingTracker: Sendable {
         if ringsSoFar.count >= 2 {
             let period = ringsSoFar[ringsSoFar.count - 1] - ringsSoFar[ringsSoFar.count - 2]
             let expected = ringsSoFar[ringsSoFar.count - 1] + period
-            guard Double(abs(onsetFrame - expected)) <= 0.3 * Double(period) else { return }
+            guard Double(abs(onsetFrame - expected)) <= Self.cadenceTolerance * Double(period) else { return }
         }
         pendingEventOnset = onsetFrame
         pendingEventNumber = ringsSoFar.count + 1
@@ -162,7 +168,7 @@ struct RingTracker: Sendable {
             let cutShortAllowed = followingGap == nil && !rings.isEmpty
             for (i, burst) in bursts.enumerated() {
                 let expected = FrameClock.frames(pinnedOn[i])
-                let tolerance = max(FrameClock.frames(pinnedOn[i] * config.pinnedTolerance), 5)
+                let tolerance = max(FrameClock.frames(pinnedOn[i] * config.pinnedTolerance), Self.minPinnedToleranceFrames)
                 let cutShort = cutShortAllowed && i == bursts.count - 1 && burst.lengthFrames < expected
                 guard cutShort || abs(burst.lengthFrames - expected) <= tolerance else { return false }
             }
@@ -175,7 +181,7 @@ struct RingTracker: Sendable {
         guard shortIndices.allSatisfy({ $0 == bursts.count - 1 }), followingGap == nil, !rings.isEmpty,
               abs(bursts[0].centroidHz - reference) <= Self.sameToneHz / 2 else { return false }
         if let gap = precedingGap, let off = learntOffFrames() {
-            return Double(abs(gap - off)) <= 0.3 * Double(off)
+            return Double(abs(gap - off)) <= Self.cadenceTolerance * Double(off)
         }
         return true
     }

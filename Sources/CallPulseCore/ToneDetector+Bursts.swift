@@ -2,6 +2,16 @@
 // starts or ends a burst; onset and end are placed on the 5-frame smoothed band energy.
 
 extension ToneDetector {
+    /// A block decision (tone / no tone) must hold this many 50 ms blocks to start or end a burst.
+    static let holdBlocks = 2
+    /// Shortest pre-gap that is measured, frames (0.1 s); a shorter one reads as not quiet.
+    static let minPreGapFrames = 10
+    /// The end search starts this many frames before the last tone block (its 5-frame
+    /// smoothing and the block's own 50 ms).
+    static let endSearchBackFrames = 7
+    /// The end search stops after this many frames in a row under the edge threshold.
+    static let endMissFrames = 3
+
     mutating func analyzeBlock() -> Change? {
         let now = framesProcessed
         let centroid = blockTone()
@@ -13,7 +23,7 @@ extension ToneDetector {
             toneRun += 1
             burstCentroids[toneRun - 1] = centroid
             burstCentroidSum = toneRun == 1 ? centroid : burstCentroidSum + centroid
-            guard toneRun >= 2 else { return nil }
+            guard toneRun >= Self.holdBlocks else { return nil }
             return startBurst(now: now)
         }
         // A block whose tone moved away from the burst's is not part of it: the answer's first
@@ -21,7 +31,7 @@ extension ToneDetector {
         let reference = burstCentroidSum / Double(max(burstBlocks, 1))
         guard let centroid, abs(centroid - reference) <= Self.maxCentroidJumpHz else {
             offRun += 1
-            return offRun >= 2 ? endBurst() : nil
+            return offRun >= Self.holdBlocks ? endBurst() : nil
         }
         offRun = 0
         if burstBlocks < Self.maxLoggedBlocks { burstCentroids[burstBlocks] = centroid }
@@ -77,7 +87,7 @@ extension ToneDetector {
         let toneSums = energySums(from: onset, to: now)
         let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
         var ratio = 0.0
-        if gapEnd - gapStart >= 10 {
+        if gapEnd - gapStart >= Self.minPreGapFrames {
             let before = energySums(from: gapStart, to: gapEnd)
             ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
         }
@@ -101,7 +111,7 @@ extension ToneDetector {
         let level = burstBandSum / Float(max(burstBandFrames, 1))
         let threshold = Self.edgeThreshold * level
         // End: the last frame of the run whose smoothed energy holds 40 % of the burst level.
-        let first = max(burstOnset, burstLastToneFrame - 7)
+        let first = max(burstOnset, burstLastToneFrame - Self.endSearchBackFrames)
         var end = first
         var misses = 0
         var f = first
@@ -111,7 +121,7 @@ extension ToneDetector {
                 misses = 0
             } else {
                 misses += 1
-                if misses >= 3 { break }
+                if misses >= Self.endMissFrames { break }
             }
             f += 1
         }

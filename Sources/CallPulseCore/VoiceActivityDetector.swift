@@ -75,7 +75,7 @@ public struct VoiceActivityDetector: Sendable {
     /// What the pipeline knows of a frame when it asks for a decision.
     public struct Observation: Sendable {
         /// Frame level (pre-emphasised power), dBFS.
-        public var levelDb: Double
+        public var levelDbfs: Double
         /// SNR of the pre-emphasised band alone, dB.
         public var emphasisSNRDb: Double
         /// SNR of the better band (pre-emphasised or raw), dB.
@@ -89,10 +89,10 @@ public struct VoiceActivityDetector: Sendable {
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing()`), 0...1; 1 when unknown.
         public var voicing: Double
 
-        public init(levelDb: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
+        public init(levelDbfs: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
             self.toneActive = toneActive
             self.voicing = voicing
-            self.levelDb = levelDb
+            self.levelDbfs = levelDbfs
             self.emphasisSNRDb = emphasisSNRDb ?? snrDb
             self.snrDb = snrDb
             self.explainedByLeak = explainedByLeak
@@ -105,7 +105,7 @@ public struct VoiceActivityDetector: Sendable {
     private var hangoverLeft = 0
     private var previousStrong = false
     /// Decaying peak level of this party's confident speech frames, dBFS.
-    private var speechLevelDb = -Double.infinity
+    private var speechLevelDbfs = -Double.infinity
     /// Ring of the last `lookBackFrames + 1` frames: decision made, and whether the frame
     /// was above the continue threshold (eligible for look-back).
     private var decisions: [Bool]
@@ -115,7 +115,7 @@ public struct VoiceActivityDetector: Sendable {
     /// Frames since the last voiced one.
     private var unvoicedRun = Int.max / 2
     /// Tracked quantile of the background levels, dBFS (`nil` before the first background frame).
-    private var backgroundDb: Double?
+    private var backgroundDbfs: Double?
     private var backgroundFrames = 0
 
     public init(config: Config = Config()) {
@@ -140,17 +140,17 @@ public struct VoiceActivityDetector: Sendable {
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
         // A voice always puts some energy above 1 kHz; rumble and brown noise swing the raw
         // level with none there, so speech starts only where the upper band rises too.
-        let withinVoiceRange = observation.levelDb >= speechLevelDb - config.onsetRangeDb
+        let withinVoiceRange = observation.levelDbfs >= speechLevelDbfs - config.onsetRangeDb
             && observation.emphasisSNRDb >= config.onsetEmphasisSNRDb
             && observation.voicing >= config.onsetVoicing
-            && observation.levelDb >= (backgroundDb ?? -.infinity) + config.backgroundMarginDb
+            && observation.levelDbfs >= (backgroundDbfs ?? -.infinity) + config.backgroundMarginDb
         unvoicedRun = observation.voicing >= config.continueVoicing ? 0 : unvoicedRun + 1
         let voicedLately = unvoicedRun <= config.maxUnvoicedFrames
         var speech: Bool
         if active {
             if weak && voicedLately {
-                let floorDb = observation.levelDb - observation.snrDb
-                hangoverLeft = speechLevelDb - floorDb < config.noisyChannelSpeechToNoiseDb
+                let floorDb = observation.levelDbfs - observation.snrDb
+                hangoverLeft = speechLevelDbfs - floorDb < config.noisyChannelSpeechToNoiseDb
                     ? config.noisyHangoverFrames : config.hangoverFrames
                 speech = true
             } else if hangoverLeft > 0 && !tonal && !(observation.explainedByLeak && observation.snrDb >= config.continueSNRDb) {
@@ -172,10 +172,10 @@ public struct VoiceActivityDetector: Sendable {
             speech = false
         }
         previousStrong = strong
-        if !speech && eligible { trackBackground(levelDb: observation.levelDb) }
-        speechLevelDb -= config.speechLevelDecayDbPerFrame
+        if !speech && eligible { trackBackground(levelDbfs: observation.levelDbfs) }
+        speechLevelDbfs -= config.speechLevelDecayDbPerFrame
         if speech && observation.snrDb >= config.strongOnsetSNRDb {
-            speechLevelDb = max(speechLevelDb, observation.levelDb)
+            speechLevelDbfs = max(speechLevelDbfs, observation.levelDbfs)
         }
 
         decisions[position] = speech
@@ -189,16 +189,16 @@ public struct VoiceActivityDetector: Sendable {
 
     /// Moves the background quantile one step toward a non-speech frame's level (digital
     /// silence is no background).
-    private mutating func trackBackground(levelDb: Double) {
-        guard levelDb > NoiseFloorTracker.lowestFloorDb,
-              levelDb < speechLevelDb - config.backgroundBelowSpeechDb || speechLevelDb == -.infinity else { return }
-        guard let current = backgroundDb else {
-            backgroundDb = levelDb
+    private mutating func trackBackground(levelDbfs: Double) {
+        guard levelDbfs > NoiseFloorTracker.lowestFloorDb,
+              levelDbfs < speechLevelDbfs - config.backgroundBelowSpeechDb || speechLevelDbfs == -.infinity else { return }
+        guard let current = backgroundDbfs else {
+            backgroundDbfs = levelDbfs
             return
         }
         backgroundFrames += 1
         let step = backgroundFrames <= config.backgroundLearningFrames ? config.backgroundLearningStepDb : config.backgroundStepDb
-        backgroundDb = levelDb > current
+        backgroundDbfs = levelDbfs > current
             ? current + step * config.backgroundQuantile
             : current - step * (1 - config.backgroundQuantile)
     }
