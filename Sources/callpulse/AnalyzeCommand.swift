@@ -40,6 +40,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
     var agent: String?
 
+    @Flag(name: .customLong("split-calls"), help: "Each file holds a whole shift: cut it into calls (ring or line speech starts one; a disconnect tone or the line idle ends it) and give one summary per call.")
+    var splitCalls = false
+
+    @OptionGroup(title: "Calls in a shift")
+    var shiftOptions: ShiftOptions
+
     @OptionGroup(title: "Ringing")
     var ringCadence: RingCadenceOption
 
@@ -63,12 +69,19 @@ struct AnalyzeCommand: ParsableCommand {
         if agentFile != nil && layout != nil {
             throw ValidationError("--layout does not apply to --agent-file/--customer-file: each file is one party.")
         }
+        if splitCalls && agentFile != nil {
+            throw ValidationError("--split-calls takes FILE arguments, each one recording of a shift, not --agent-file/--customer-file.")
+        }
+        if splitCalls && csv {
+            throw ValidationError("--split-calls prints text or --json, not --csv.")
+        }
         if agentFile == nil && files.isEmpty {
             throw ValidationError("Name at least one WAV file to analyse.")
         }
     }
 
     func run() throws {
+        if splitCalls { return try runSplitCalls() }
         let analyzerConfig = ringCadence.analyzerConfig
         var summaries: [Summary] = []
         var failed = false
@@ -95,6 +108,58 @@ struct AnalyzeCommand: ParsableCommand {
             print(render(summaries), terminator: "")
         }
         try store.keep(summaries)
+        if failed { throw CommandFailure(status: .badInput) }
+    }
+
+    /// `--split-calls`: per file, one summary per call as each call ends (JSON: one array of
+    /// every call of every file; text: per file, the shift figures, then each call).
+    private func runSplitCalls() throws {
+        var failed = false
+        var everyCall: [Summary] = []
+        var texts: [String] = []
+        let color = colorWanted()
+        for path in files {
+            var shift = ShiftFigures()
+            var calls: [Summary] = []
+            var cut: [CallSplitter.Call] = []
+            let recording: (info: RecordingInfo, durationS: Double)
+            do {
+                recording = try RecordingAnalysis.splitCalls(
+                    path: path, layout: layout, config: ringCadence.analyzerConfig, shift: shiftOptions.config
+                ) { cut.append($0) }
+            } catch {
+                printError(error.description)
+                failed = true
+                continue
+            }
+            // The recording's identity is known once it has been read: the calls take it now.
+            let info = recording.info
+            let start = recordingStart(path: info.firstFilePath, durationS: recording.durationS).flatMap(UTCTimestamp.parse)
+            for call in cut {
+                let offsetS = FrameClock.seconds(call.offsetFrame)
+                let source = Summary.Source(
+                    kind: "wav", path: info.path, sampleRateHz: info.format.sampleRateHz,
+                    channels: info.format.channelCount, format: info.format.encoding.rawValue, layout: call.analysis.layout)
+                let session = Summary.Session(
+                    id: info.contentID + "-" + String(call.index), agent: agent,
+                    startedAt: start.map { UTCTimestamp.format(unixSeconds: Int64(($0 + offsetS).rounded())) },
+                    durationS: call.analysis.durationS,
+                    call: Summary.Call(shiftID: info.contentID, index: call.index, offsetS: offsetS, endedBy: call.endedBy))
+                calls.append(SummaryBuilder.build(
+                    analysis: call.analysis, source: source, session: session,
+                    conversation: thresholds.conversation, limits: thresholds.limits))
+                shift.add(calls[calls.count - 1], maxRings: thresholds.limits.maxRings)
+            }
+            shift.shiftS = recording.durationS
+            everyCall += calls
+            texts.append(ShiftRenderer.text(shift) + calls.map { "\n\n" + TextRenderer.render($0, limits: thresholds.limits, color: color) }.joined())
+        }
+        if json {
+            print(SummaryJSON.render(everyCall))
+        } else if !texts.isEmpty {
+            print(texts.joined(separator: "\n\n"))
+        }
+        try store.keep(everyCall)
         if failed { throw CommandFailure(status: .badInput) }
     }
 

@@ -16,7 +16,8 @@ final class LiveSessionRun {
     static let eventCheckFrames = 10
 
     struct Outcome {
-        var summary: Summary
+        /// The session, or in shift mode every call in the order they ended.
+        var summaries: [Summary]
         /// The device failed mid-call (the session so far is in `summary`).
         var deviceError: CaptureError?
     }
@@ -34,7 +35,7 @@ final class LiveSessionRun {
 
     init(
         capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions,
-        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?
+        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?, shift: CallSplitter.Config?
     ) {
         self.capture = capture
         self.recordingPath = recordingPath
@@ -52,7 +53,7 @@ final class LiveSessionRun {
         session = LiveSession(
             source: source, session: summarySession, layout: layout, sampleRateHz: capture.sampleRateHz,
             config: config, conversation: thresholds.conversation, limits: thresholds.limits,
-            frameLimit: frameLimit, clockNs: ALSACapture.monotonicNs)
+            frameLimit: frameLimit, clockNs: ALSACapture.monotonicNs, shift: shift)
     }
 
     func run(recorder: inout WAVWriter?) -> Outcome {
@@ -60,7 +61,7 @@ final class LiveSessionRun {
         defer { signals.release() }
         startNs = ALSACapture.monotonicNs()
         getrusage(RUSAGE_SELF.rawValue, &startUsage)
-        let result: (summary: Summary, deviceError: CaptureError?)
+        let result: (summaries: [Summary], deviceError: CaptureError?)
         if printsEvents {
             result = session.run(
                 audio: capture, sink: EventLineSink(every: Self.eventCheckFrames), recorder: &recorder,
@@ -74,7 +75,7 @@ final class LiveSessionRun {
                 recordingPath: recordingPath, deadAirMinS: deadAirMinS)
             result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
         }
-        return Outcome(summary: result.summary, deviceError: result.deviceError)
+        return Outcome(summaries: result.summaries, deviceError: result.deviceError)
     }
 
     /// CPU use (user + system, share of one core) over the session and the delay from a
@@ -123,6 +124,18 @@ private final class EventLineSink: LiveSessionSink {
     }
 
     func recordingFailed(_ error: WAVError) { printError(error.description) }
+
+    func callStarted(index: Int, offsetS: Double, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.callStart(index: index, offsetS: offsetS, atS: atS) + "\n")
+    }
+
+    func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.callEnd(summary, atS: atS) + "\n" + EventRenderer.summary(summary, atS: atS) + "\n")
+    }
+
+    func shiftEnded(_ shift: ShiftFigures, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.shift(shift, atS: atS) + "\n")
+    }
 }
 
 /// The full-screen view, redrawn every `redrawIntervalNs` and on a resize.
@@ -141,6 +154,9 @@ private final class TerminalViewSink: LiveSessionSink {
     private let color: Bool
     private var recentEvents: [String] = []
     private var needsClear = false
+    /// Shift mode: the call shown, and the shift so far.
+    private var callIndex: Int?
+    private var shift = ShiftFigures()
 
     init(
         screen: TerminalScreen, signals: TerminalSignals, session: LiveSession, capture: LiveCapture,
@@ -166,11 +182,12 @@ private final class TerminalViewSink: LiveSessionSink {
 
     func update(_ snapshot: LiveSnapshot, events: [LiveEvent], tick: Bool, atS: Double) -> Bool {
         for event in events { note(event) }
-        let state = LiveViewState(
+        var state = LiveViewState(
             elapsedS: atS, deviceLabel: deviceText, agentName: session.session.agent,
             activity: snapshot.activity, meters: snapshot.meters, summary: snapshot.summary,
             recentEvents: recentEvents, gapCount: capture.gapCount, recordingPath: recordingPath,
             deadAirMinS: deadAirMinS)
+        if let callIndex { state.shiftLine = "call \(callIndex) · " + ShiftRenderer.strip(shift) }
         let size = screen.size
         screen.draw(
             LiveViewRenderer.render(state, columns: max(1, size.columns - 1), rows: size.rows, color: color),
@@ -182,6 +199,26 @@ private final class TerminalViewSink: LiveSessionSink {
     func finish(_ summary: Summary, atS: Double) {}
 
     func recordingFailed(_ error: WAVError) { printError(error.description) }
+
+    func callStarted(index: Int, offsetS: Double, atS: Double) {
+        callIndex = index
+        recentEvents = []
+        needsClear = true
+    }
+
+    func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double) {
+        self.shift = shift
+        callIndex = nil
+        needsClear = true
+    }
+
+    func idle(sinceS: Double, shift: ShiftFigures, atS: Double) {
+        let size = screen.size
+        screen.draw(
+            ShiftRenderer.idleScreen(elapsedS: atS, idleSinceS: sinceS, shift: shift, columns: max(1, size.columns - 1), rows: size.rows),
+            clearFirst: needsClear)
+        needsClear = false
+    }
 
     private func note(_ event: LiveEvent) {
         recentEvents.append(EventRenderer.text(event))
