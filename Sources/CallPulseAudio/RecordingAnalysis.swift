@@ -51,6 +51,16 @@ public enum RecordingAnalysis {
         return (analyzer.finish(), info)
     }
 
+    /// The recording's identity (the content hash `analyze` gives it) without analysing it:
+    /// decoding alone, for skipping recordings already in the store.
+    public static func contentID(path: String) throws(WAVError) -> String {
+        var reader = try WAVReader(path: path)
+        var buffer = [Float](repeating: 0, count: blockFrames * reader.format.channelCount)
+        while try buffer.withUnsafeMutableBufferPointer({ (block) throws(WAVError) -> Int in try reader.read(into: block) }) > 0 {}
+        guard reader.framesRead > 0 else { throw WAVError.noAudio(path: path) }
+        return RecordingInfo(path: path, firstFilePath: path, format: reader.format, contentHash: reader.contentHash).contentID
+    }
+
     /// Cuts one WAV file holding many calls (a shift) into calls (SPEC "Calls in a shift")
     /// and hands each to `onCall` as it ends, with the frame pipeline run on that call's
     /// audio alone. Returns the recording and its length in frames.

@@ -58,6 +58,16 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
 }
 
 @Suite struct SummaryJSONTests {
+    @Test("an array streamed item by item (archive runs) is the array written whole")
+    func streamedArrayEqualsWholeArray() {
+        var second = Fixtures.fullCall
+        second.session.call = Summary.Call(shiftID: "c0ffee", index: 2, offsetS: 1843.27, endedBy: .lineSilence)
+        let streamed = SummaryJSON.arrayOpening + SummaryJSON.arrayItem(Fixtures.fullCall)
+            + SummaryJSON.arraySeparator + SummaryJSON.arrayItem(second) + SummaryJSON.arrayClosing
+        #expect(streamed == SummaryJSON.render([Fixtures.fullCall, second]))
+        #expect(streamed.contains("\"offset_s\": 1843.27,\n        \"ended_by\": \"line_silence\""))
+    }
+
     @Test func everySpecKeyIsPresentWithTheFixtureValues() throws {
         let json = try parseObject(SummaryJSON.render(Fixtures.fullCall))
         #expect(Set(json.keys) == Set(SpecKeys.top))
