@@ -58,9 +58,16 @@ import Testing
         let placedInCallS = ShiftGenerator.calls.reduce(0) { $0 + $1.endS - $1.startS }
         let occupancy = try #require(shift["occupancy"] as? Double)
         #expect(abs(occupancy - placedInCallS / ShiftGenerator.lengthS) <= 0.02)
-        // Each call is its own session in the store, all of one shift.
+        // Each call is its own session in the store, all of one shift, listed in call order.
         for id in sessionIDs {
             #expect(try fixture.run(["sessions", "show", id, "--json"]).status == 0, "session \(id) not kept")
         }
+        let shiftID = try #require(((summaries.first?["session"] as? [String: Any])?["call"] as? [String: Any])?["shift_id"] as? String)
+        let listed = try fixture.run(["sessions", "list", "--shift", shiftID, "--json"])
+        #expect(listed.status == 0, "stderr: \(listed.stderr)")
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["id"] as? String } == sessionIDs)
+        let none = try fixture.run(["sessions", "list", "--shift", "no-such-shift", "--json"])
+        #expect(none.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 }
