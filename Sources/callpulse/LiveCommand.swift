@@ -170,17 +170,27 @@ struct LiveCommand: ParsableCommand {
             }
         }
 
+        // Shift mode: each call is kept as soon as it ends, so a shift's calls are never lost
+        // to a later failure; a store that fails puts the call in its fallback file.
+        var storeFailure: ExitStatus?
+        let keepCall: (Summary) -> Void = { summary in
+            do { try store.keep([summary]) } catch let failed as CommandFailure {
+                storeFailure = failed.status
+            } catch {
+                storeFailure = .store
+            }
+        }
         let session = LiveSessionRun(
             capture: capture, layout: layout, agent: agentName, thresholds: thresholds,
             config: ringCadence.analyzerConfig, frameLimit: frameLimit(sampleRateHz: capture.sampleRateHz),
-            recordingPath: record, shift: oneCall ? nil : shiftOptions.config)
+            recordingPath: record, shift: oneCall ? nil : shiftOptions.config, onCall: oneCall ? nil : keepCall)
         let outcome = session.run(recorder: &recorder)
         if var writer = recorder.take() {
             do { try writer.finish() } catch { printError(error.description) }
         }
         if let benchReport { session.writeBenchReport(to: benchReport) }
 
-        var failure: ExitStatus?
+        var failure = storeFailure
         let summaries = outcome.summaries
         if !session.printsEvents {
             print(summaries.map { TextRenderer.render($0, limits: thresholds.limits, color: colorWanted()) }.joined(separator: "\n\n"))
@@ -189,7 +199,8 @@ struct LiveCommand: ParsableCommand {
         // fallback file its error line names.
         var keptIn: String?
         do {
-            try store.keep(summaries)
+            if oneCall { try store.keep(summaries) }
+            if storeFailure != nil { throw CommandFailure(status: .store) }
             let ids = summaries.map(\.session.id).joined(separator: " ")
             keptIn = store.location.map { "the session store \(TerminalText.escaped($0)) as session\(summaries.count == 1 ? "" : "s") \(ids)" }
         } catch let stored as CommandFailure {

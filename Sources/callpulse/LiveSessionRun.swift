@@ -35,7 +35,8 @@ final class LiveSessionRun {
 
     init(
         capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions,
-        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?, shift: CallSplitter.Config?
+        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?, shift: CallSplitter.Config?,
+        onCall: ((Summary) -> Void)? = nil
     ) {
         self.capture = capture
         self.recordingPath = recordingPath
@@ -54,6 +55,7 @@ final class LiveSessionRun {
             source: source, session: summarySession, layout: layout, sampleRateHz: capture.sampleRateHz,
             config: config, conversation: thresholds.conversation, limits: thresholds.limits,
             frameLimit: frameLimit, clockNs: ALSACapture.monotonicNs, shift: shift)
+        session.onCall = onCall
     }
 
     func run(recorder: inout WAVWriter?) -> Outcome {
