@@ -32,6 +32,9 @@ final class LiveSessionRun {
     // Measurements (hidden --bench-report).
     private var startNs: UInt64 = 0
     private var startUsage = rusage()
+    /// CPU time used by the end of each whole hour of audio (NDJSON runs), seconds.
+    private var cpuAtAudioHoursS: [Double] = []
+    private var userAtAudioHoursS: [Double] = []
 
     init(
         capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions,
@@ -65,9 +68,10 @@ final class LiveSessionRun {
         getrusage(RUSAGE_SELF.rawValue, &startUsage)
         let result: (summaries: [Summary], deviceError: CaptureError?)
         if printsEvents {
-            result = session.run(
-                audio: capture, sink: EventLineSink(every: Self.eventCheckFrames), recorder: &recorder,
-                shouldStop: { signals.stopRequested })
+            let sink = EventLineSink(every: Self.eventCheckFrames)
+            result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
+            cpuAtAudioHoursS = sink.cpuAtAudioHoursS
+            userAtAudioHoursS = sink.userAtAudioHoursS
         } else {
             let screen = TerminalScreen()
             screen.enter()
@@ -98,6 +102,9 @@ final class LiveSessionRun {
             ("outputs", .number(String(outputs))), ("outputs_per_s", number(Double(outputs) / max(wallS, 1e-9))),
             ("delay_ms_median", number(percentile(0.5))), ("delay_ms_p95", number(percentile(0.95))),
             ("delay_ms_max", number(delaysMs.last ?? 0)),
+            // CPU per hour of audio, hour by hour: flat when nothing grows with the shift.
+            ("cpu_s_per_audio_hour", .array(zip(cpuAtAudioHoursS, [0] + cpuAtAudioHoursS).map { number($0 - $1) })),
+            ("user_s_per_audio_hour", .array(zip(userAtAudioHoursS, [0] + userAtAudioHoursS).map { number($0 - $1) })),
         ]), pretty: false) + "\n"
         _ = FileManager.default.createFile(atPath: path, contents: Data(report.utf8))
     }
@@ -113,7 +120,24 @@ private final class EventLineSink: LiveSessionSink {
 
     func gap(_ event: LiveEvent) { _ = writeAll(fd: STDOUT_FILENO, EventRenderer.event(event) + "\n") }
 
+    /// CPU time used by the end of each whole hour of audio, seconds (`--bench-report`).
+    private(set) var cpuAtAudioHoursS: [Double] = []
+    private(set) var userAtAudioHoursS: [Double] = []
+
+    /// Notes the process's CPU time at each whole hour of audio.
+    private func noteHour(atS: Double) {
+        guard Int(atS) / 3600 > cpuAtAudioHoursS.count else { return }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        cpuAtAudioHoursS.append(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+        userAtAudioHoursS.append(seconds(usage.ru_utime))
+    }
+
+    func idle(sinceS: Double, shift: ShiftFigures, atS: Double) { noteHour(atS: atS) }
+
     func update(_ snapshot: LiveSnapshot, events: [LiveEvent], tick: Bool, atS: Double) -> Bool {
+        if tick { noteHour(atS: atS) }
         var lines = events.map(EventRenderer.event)
         if tick { lines.append(EventRenderer.tick(snapshot, atS: atS)) }
         guard !lines.isEmpty else { return false }
