@@ -35,11 +35,31 @@ public protocol LiveSessionSink: AnyObject {
     func finish(_ summary: Summary, atS: Double)
     /// Recording the audio failed; the session goes on without it.
     func recordingFailed(_ error: WAVError)
+    /// Shift mode: call `index` has started `offsetS` into the capture.
+    func callStarted(index: Int, offsetS: Double, atS: Double)
+    /// Shift mode: a call has ended with `summary`; `shift` counts it.
+    func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double)
+    /// Shift mode, between calls, once a second: idle since `sinceS` (capture time).
+    func idle(sinceS: Double, shift: ShiftFigures, atS: Double)
+    /// Shift mode: the capture has ended; the shift figures, last.
+    func shiftEnded(_ shift: ShiftFigures, atS: Double)
+}
+
+extension LiveSessionSink {
+    public func callStarted(index: Int, offsetS: Double, atS: Double) {}
+    public func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double) {}
+    public func idle(sinceS: Double, shift: ShiftFigures, atS: Double) {}
+    public func shiftEnded(_ shift: ShiftFigures, atS: Double) {}
 }
 
 /// One live session as a value the CLI drives and a test can run without a terminal:
 /// capture → the same `CallAnalyzer` as `analyze` → `EventTracker` → a sink. The clock is
 /// injected (monotonic nanoseconds), so pacing and output delays are testable.
+///
+/// With a `shift` configuration the capture is a shift (SPEC "Calls in a shift"): a
+/// `CallSplitter` cuts it into calls, each its own session with its own `CallAnalyzer`
+/// and `EventTracker`; the running figures are the current call's only, so the work per
+/// update does not grow with the shift. Without one, the whole capture is one session.
 public final class LiveSession {
     /// When a sink is updated.
     public enum Cadence: Sendable {
@@ -60,6 +80,17 @@ public final class LiveSession {
     private var analyzer: CallAnalyzer
     private var tracker: EventTracker
     private let clockNs: () -> UInt64
+    /// Shift mode: the splitter, the shift figures so far, the current call's session.
+    private var splitter: CallSplitter?
+    public private(set) var shift = ShiftFigures()
+    private var callSession: Summary.Session?
+    private var idleSinceS = 0.0
+    /// Sample frames fed so far (gaps included).
+    private var samplesFed = 0
+    private let sampleRateHz: Int
+    /// Called with each call's summary as the call ends (shift mode), before anything else:
+    /// the CLI keeps it in the store at once.
+    public var onCall: ((Summary) -> Void)?
 
     /// Updates the sink took (measurements, hidden `--bench-report`).
     public private(set) var outputs = 0
@@ -70,7 +101,7 @@ public final class LiveSession {
     public init(
         source: Summary.Source, session: Summary.Session, layout: ChannelLayout, sampleRateHz: Int,
         config: AnalyzerConfig, conversation: ConversationConfig, limits: AlertLimits,
-        frameLimit: Int?, clockNs: @escaping () -> UInt64
+        frameLimit: Int?, clockNs: @escaping () -> UInt64, shift: CallSplitter.Config? = nil
     ) {
         self.source = source
         self.session = session
@@ -79,10 +110,52 @@ public final class LiveSession {
         self.clockNs = clockNs
         analyzer = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
         tracker = EventTracker(conversation: conversation)
+        self.sampleRateHz = sampleRateHz
+        splitter = shift.map { CallSplitter(sampleRateHz: sampleRateHz, layout: layout, config: config, shift: $0) }
     }
 
     /// Seconds of audio analysed so far.
-    public var elapsedS: Double { FrameClock.seconds(analyzer.framesProcessed) }
+    public var elapsedS: Double {
+        splitter == nil ? FrameClock.seconds(analyzer.framesProcessed) : Double(samplesFed / (sampleRateHz / FrameClock.framesPerSecond)) / Double(FrameClock.framesPerSecond)
+    }
+
+    /// Frames of audio taken so far (the current call's, in shift mode, trailing the capture).
+    private var framesForCadence: Int {
+        splitter == nil ? analyzer.framesProcessed : samplesFed / (sampleRateHz / FrameClock.framesPerSecond)
+    }
+
+    /// Shift mode: hands the splitter's calls to the sink and the store.
+    private func handle(_ events: [CallSplitter.Event], sink: some LiveSessionSink, summaries: inout [Summary]) {
+        for event in events {
+            switch event {
+            case let .started(index, offsetFrame):
+                tracker = EventTracker(conversation: thresholds.conversation)
+                callSession = callSessionFor(index: index, offsetFrame: offsetFrame, durationS: 0, endedBy: .stop)
+                sink.callStarted(index: index, offsetS: FrameClock.seconds(offsetFrame), atS: elapsedS)
+            case let .ended(call):
+                let summary = SummaryBuilder.build(
+                    analysis: call.analysis, source: source,
+                    session: callSessionFor(index: call.index, offsetFrame: call.offsetFrame, durationS: call.analysis.durationS, endedBy: call.endedBy),
+                    conversation: thresholds.conversation, limits: thresholds.limits)
+                onCall?(summary)
+                shift.add(summary, maxRings: thresholds.limits.maxRings)
+                shift.shiftS = elapsedS
+                summaries.append(summary)
+                callSession = nil
+                idleSinceS = elapsedS
+                sink.callEnded(summary, shift: shift, atS: elapsedS)
+            }
+        }
+    }
+
+    /// A call's session: the shift's id with the call's number, its start from the shift's.
+    private func callSessionFor(index: Int, offsetFrame: Int, durationS: Double, endedBy: Summary.Call.EndedBy) -> Summary.Session {
+        let offsetS = FrameClock.seconds(offsetFrame)
+        let startedAt = session.startedAt.flatMap(UTCTimestamp.parse).map { UTCTimestamp.format(unixSeconds: Int64(($0 + offsetS).rounded())) }
+        return Summary.Session(
+            id: session.id + "-" + String(index), agent: session.agent, startedAt: startedAt, durationS: durationS,
+            call: Summary.Call(shiftID: session.id, index: index, offsetS: offsetS, endedBy: endedBy))
+    }
 
     /// Reads `audio` until `shouldStop`, the frame limit or a device error; feeds the
     /// analyzer (a gap as silence, so the timeline keeps its length) and `recorder`; updates
@@ -90,7 +163,8 @@ public final class LiveSession {
     /// error that ended it, if one did.
     public func run<Source: LiveAudioSource>(
         audio: Source, sink: some LiveSessionSink, recorder: inout WAVWriter?, shouldStop: () -> Bool
-    ) -> (summary: Summary, deviceError: CaptureError?) {
+    ) -> (summaries: [Summary], deviceError: CaptureError?) {
+        var summaries: [Summary] = []
         let channels = audio.channelCount
         var block = [Float](repeating: 0, count: audio.maxBlockFrames * channels)
         let silence = [Float](repeating: 0, count: audio.maxBlockFrames * channels)
@@ -105,7 +179,12 @@ public final class LiveSession {
         if case .audioFrames(let every) = cadence { nextUpdateFrame = every }
 
         func feed(_ samples: UnsafeBufferPointer<Float>, recorder: inout WAVWriter?) {
-            analyzer.process(interleaved: samples)
+            if splitter != nil {
+                handle(splitter!.process(interleaved: samples), sink: sink, summaries: &summaries)
+                samplesFed += samples.count / channels
+            } else {
+                analyzer.process(interleaved: samples)
+            }
             if recorder != nil {
                 do { try recorder!.write(interleaved: samples) } catch {
                     sink.recordingFailed(error)
@@ -148,40 +227,59 @@ public final class LiveSession {
             case .wallClock(let intervalNs):
                 let forced = sink.wantsUpdateNow()
                 if forced || clockNs() - lastUpdateNs >= intervalNs {
-                    let snapshot = snapshotNow()
-                    _ = sink.update(snapshot, events: tracker.update(snapshot), tick: false, atS: elapsedS)
+                    if let snapshot = snapshotNow() {
+                        _ = sink.update(snapshot, events: tracker.update(snapshot), tick: false, atS: elapsedS)
+                    } else {
+                        sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
+                    }
                     lastUpdateNs = clockNs()
                     recordDelay(since: oldestUnshownNs, now: lastUpdateNs)
                     oldestUnshownNs = 0
                 }
             case .audioFrames(let every):
-                guard analyzer.framesProcessed >= nextUpdateFrame else { break }
-                nextUpdateFrame = analyzer.framesProcessed + every
-                let snapshot = snapshotNow()
+                let frames = framesForCadence
+                guard frames >= nextUpdateFrame else { break }
+                nextUpdateFrame = frames + every
                 var tick = false
-                if analyzer.framesProcessed >= nextTickFrame {
+                if frames >= nextTickFrame {
                     nextTickFrame += Self.tickFrames
                     tick = true
                 }
-                if sink.update(snapshot, events: tracker.update(snapshot), tick: tick, atS: elapsedS) {
-                    recordDelay(since: oldestUnshownNs, now: clockNs())
+                if let snapshot = snapshotNow() {
+                    if sink.update(snapshot, events: tracker.update(snapshot), tick: tick, atS: elapsedS) {
+                        recordDelay(since: oldestUnshownNs, now: clockNs())
+                    }
+                } else if tick {
+                    sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
                 }
                 oldestUnshownNs = 0
             }
         }
         audio.close()
 
+        if splitter != nil {
+            handle(splitter!.finish(), sink: sink, summaries: &summaries)
+            shift.shiftS = elapsedS
+            sink.shiftEnded(shift, atS: elapsedS)
+            return (summaries, deviceError)
+        }
         let analysis = analyzer.finish()
         let summary = SummaryBuilder.build(
             analysis: analysis, source: source, session: session,
             conversation: thresholds.conversation, limits: thresholds.limits)
         sink.finish(summary, atS: analysis.durationS)
-        return (summary, deviceError)
+        return ([summary], deviceError)
     }
 
-    private func snapshotNow() -> LiveSnapshot {
-        analyzer.snapshot(
-            source: source, session: session, conversation: thresholds.conversation, limits: thresholds.limits)
+    /// The running figures: the session's, or in shift mode the current call's (`nil` between calls).
+    private func snapshotNow() -> LiveSnapshot? {
+        guard let splitter else {
+            return analyzer.snapshot(
+                source: source, session: session, conversation: thresholds.conversation, limits: thresholds.limits)
+        }
+        guard let call = splitter.currentCall, let callSession else { return nil }
+        return call.analyzer.snapshot(
+            source: source, session: callSession, conversation: thresholds.conversation, limits: thresholds.limits)
     }
 
     private func recordDelay(since arrivalNs: UInt64, now: UInt64) {

@@ -51,6 +51,49 @@ public enum RecordingAnalysis {
         return (analyzer.finish(), info)
     }
 
+    /// The recording's identity (the content hash `analyze` gives it) without analysing it:
+    /// decoding alone, for skipping recordings already in the store.
+    public static func contentID(path: String) throws(WAVError) -> String {
+        var reader = try WAVReader(path: path)
+        var buffer = [Float](repeating: 0, count: blockFrames * reader.format.channelCount)
+        while try buffer.withUnsafeMutableBufferPointer({ (block) throws(WAVError) -> Int in try reader.read(into: block) }) > 0 {}
+        guard reader.framesRead > 0 else { throw WAVError.noAudio(path: path) }
+        return RecordingInfo(path: path, firstFilePath: path, format: reader.format, contentHash: reader.contentHash).contentID
+    }
+
+    /// Cuts one WAV file holding many calls (a shift) into calls (SPEC "Calls in a shift")
+    /// and hands each to `onCall` as it ends, with the frame pipeline run on that call's
+    /// audio alone. Returns the recording and its length in frames.
+    public static func splitCalls(
+        path: String, layout: ChannelLayout?, config: AnalyzerConfig = AnalyzerConfig(),
+        shift: CallSplitter.Config = CallSplitter.Config(), onCall: (CallSplitter.Call) -> Void
+    ) throws(WAVError) -> (info: RecordingInfo, durationS: Double) {
+        var reader = try WAVReader(path: path)
+        let format = reader.format
+        let layout = layout ?? (format.channelCount == 2 ? .agentCustomer : .agentOnly)
+        guard layout.channelCount == format.channelCount else {
+            throw WAVError.layoutMismatch(path: path, channels: format.channelCount, layout: layout.rawValue)
+        }
+        var splitter = CallSplitter(sampleRateHz: format.sampleRateHz, layout: layout, config: config, shift: shift)
+        var buffer = [Float](repeating: 0, count: blockFrames * format.channelCount)
+        func deliver(_ events: [CallSplitter.Event]) {
+            for case .ended(let call) in events { onCall(call) }
+        }
+        while true {
+            let frames = try buffer.withUnsafeMutableBufferPointer { (block) throws(WAVError) -> Int in
+                try reader.read(into: block)
+            }
+            if frames == 0 { break }
+            deliver(buffer.withUnsafeBufferPointer { block in
+                splitter.process(interleaved: UnsafeBufferPointer(rebasing: block[0..<(frames * format.channelCount)]))
+            })
+        }
+        guard reader.framesRead > 0 else { throw WAVError.noAudio(path: path) }
+        deliver(splitter.finish())
+        let info = RecordingInfo(path: path, firstFilePath: path, format: format, contentHash: reader.contentHash)
+        return (info, roundedToHundredths(Double(reader.framesRead) / Double(format.sampleRateHz)))
+    }
+
     /// Analyses a call recorded as two mono files, one per party (`--agent-file`,
     /// `--customer-file`). Both must have the same sample rate; the shorter is padded with
     /// silence to the longer's length.

@@ -416,3 +416,20 @@ public struct CallAnalyzer: Sendable {
         )
     }
 }
+
+// MARK: - Read access for a shift watcher (CallSplitter)
+
+extension CallAnalyzer {
+    /// The settled segments of channel `c`, in order. Returns the stored array (no copy), so
+    /// a caller that remembers how many it has seen reads only the new ones.
+    public func settledSegments(channel c: Int) -> [Segment] { channels[c].segments }
+
+    /// Every steady tone burst heard on channel `c` so far (rings, busy, dial), in order.
+    public func toneBursts(channel c: Int) -> [ToneBurst] { channels[c].ringDetector.toneBursts }
+
+    /// Whether a tone in the ringing band is sounding on channel `c` now.
+    public func toneSounding(channel c: Int) -> Bool { channels[c].ringDetector.toneActive }
+
+    /// Sample frames fed so far (a partial frame included).
+    public var sampleCountSoFar: Int { sampleCount }
+}

@@ -67,6 +67,17 @@ public struct Report: Equatable, Sendable {
         public var withoutAgentInterruptions: Share
         /// The calls most in need of review, worst first.
         public var review: [ReviewItem]
+        /// Calls cut out of shifts (`session.call` set): how many, their time, and the
+        /// shifts' spans, each from its first call's start to its last call's end (the store
+        /// keeps calls, not the idle before the first or after the last).
+        public var shiftCalls = 0
+        public var inCallS = 0.0
+        public var shiftSpanS = 0.0
+
+        /// Time in calls / shift time, over the agent's shifts; `nil` without any.
+        public var occupancy: Double? { shiftSpanS > 0 ? min(1, inCallS / shiftSpanS) : nil }
+        /// Calls per hour of shift; `nil` without any shift.
+        public var callsPerHour: Double? { shiftSpanS > 0 ? Double(shiftCalls) / (shiftSpanS / 3600) : nil }
 
         /// The name to print: the agent, or `(no agent)`.
         public var displayName: String { agent ?? Report.noAgentLabel }
@@ -126,8 +137,27 @@ public struct Report: Equatable, Sendable {
             withoutAgentInterruptions: Share(
                 kept: twoParty.filter { $0.interruptionCount(by: .agent) == 0 }.count, total: twoParty.count
             ),
-            review: Array(review.prefix(max(0, reviewCount)))
+            review: Array(review.prefix(max(0, reviewCount))),
+            shiftCalls: shiftFigures(summaries).calls, inCallS: shiftFigures(summaries).inCallS,
+            shiftSpanS: shiftFigures(summaries).spanS
         )
+    }
+
+    /// The calls of `summaries` that came from shifts, their time in calls and the summed
+    /// spans of their shifts.
+    static func shiftFigures(_ summaries: [Summary]) -> (calls: Int, inCallS: Double, spanS: Double) {
+        var spans: [String: (start: Double, end: Double)] = [:]
+        var calls = 0
+        var inCallS = 0.0
+        for summary in summaries {
+            guard let call = summary.session.call else { continue }
+            calls += 1
+            inCallS += summary.session.durationS
+            let end = call.offsetS + summary.session.durationS
+            let span = spans[call.shiftID] ?? (call.offsetS, end)
+            spans[call.shiftID] = (min(span.start, call.offsetS), max(span.end, end))
+        }
+        return (calls, inCallS, spans.values.reduce(0) { $0 + $1.end - $1.start })
     }
 
     /// How far an alert's figure is past its limit, relative to the limit: 4 rings over a

@@ -176,6 +176,7 @@ extension Summary.Session: Codable {
         case id, agent
         case startedAt = "started_at"
         case durationS = "duration_s"
+        case call
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -184,6 +185,7 @@ extension Summary.Session: Codable {
         try container.encodeNullable(agent, forKey: .agent)
         try container.encodeNullable(startedAt, forKey: .startedAt)
         try container.encodeSeconds(durationS, forKey: .durationS)
+        try container.encodeNullable(call, forKey: .call)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -192,7 +194,36 @@ extension Summary.Session: Codable {
             id: try container.decode(String.self, forKey: .id),
             agent: try container.decode(String?.self, forKey: .agent),
             startedAt: try container.decode(String?.self, forKey: .startedAt),
-            durationS: try container.decodeFigure(Double.self, forKey: .durationS)
+            durationS: try container.decodeFigure(Double.self, forKey: .durationS),
+            // Summaries stored before `call` existed have no such key: not from a shift.
+            call: try container.decodeIfPresent(Summary.Call.self, forKey: .call)
+        )
+    }
+}
+
+extension Summary.Call: Codable {
+    enum CodingKeys: String, CodingKey {
+        case shiftID = "shift_id"
+        case index
+        case offsetS = "offset_s"
+        case endedBy = "ended_by"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(shiftID, forKey: .shiftID)
+        try container.encode(index, forKey: .index)
+        try container.encodeSeconds(offsetS, forKey: .offsetS)
+        try container.encode(endedBy, forKey: .endedBy)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            shiftID: try container.decode(String.self, forKey: .shiftID),
+            index: try container.decode(Int.self, forKey: .index),
+            offsetS: try container.decodeFigure(Double.self, forKey: .offsetS),
+            endedBy: try container.decode(Summary.Call.EndedBy.self, forKey: .endedBy)
         )
     }
 }

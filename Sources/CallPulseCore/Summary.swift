@@ -70,12 +70,42 @@ public struct Summary: Equatable, Sendable {
         /// ISO 8601 UTC, e.g. `2026-11-23T10:00:00Z`, when known.
         public var startedAt: String?
         public var durationS: Double
+        /// Where this call lies in a longer capture (SPEC "Calls in a shift"); `nil` without
+        /// shift splitting.
+        public var call: Call?
 
-        public init(id: String, agent: String?, startedAt: String?, durationS: Double) {
+        public init(id: String, agent: String?, startedAt: String?, durationS: Double, call: Call? = nil) {
             self.id = id
             self.agent = agent
             self.startedAt = startedAt
             self.durationS = durationS
+            self.call = call
+        }
+    }
+
+    /// A call cut out of a longer capture (SPEC "Summary JSON", `session.call`).
+    public struct Call: Equatable, Sendable {
+        /// What released the line (SPEC "Calls in a shift").
+        public enum EndedBy: String, Sendable, Codable, CaseIterable {
+            case hangupTone = "hangup_tone"
+            case lineSilence = "line_silence"
+            case lineClosed = "line_closed"
+            /// Ctrl-C, `--duration` or the end of the file.
+            case stop
+        }
+
+        public var shiftID: String
+        /// 1-based number of the call in the shift.
+        public var index: Int
+        /// Where the call starts in the capture, s.
+        public var offsetS: Double
+        public var endedBy: EndedBy
+
+        public init(shiftID: String, index: Int, offsetS: Double, endedBy: EndedBy) {
+            self.shiftID = shiftID
+            self.index = index
+            self.offsetS = offsetS
+            self.endedBy = endedBy
         }
     }
 

@@ -13,6 +13,18 @@ public enum SummaryJSON {
         JSONWriter.write(.array(summaries.map(tree)), pretty: !compact)
     }
 
+    /// Streaming a JSON array of summaries whose number is not known beforehand (an archive
+    /// run prints each as its file finishes): the opening, each item as `render(_: [Summary])`
+    /// writes it inside the array, the separator and the closing. Joined, they give exactly
+    /// `render(summaries)`.
+    public static let arrayOpening = "[\n"
+    public static let arraySeparator = ",\n"
+    public static let arrayClosing = "\n]"
+    public static func arrayItem(_ summary: Summary) -> String {
+        let whole = render([summary])
+        return String(whole.dropFirst(arrayOpening.count).dropLast(arrayClosing.count))
+    }
+
     /// The summary as a tree, except that its two long lists, `segments` and `pauses`, are
     /// made item by item as they are written: a 10-hour call's summary then takes a few
     /// kilobytes to write instead of a 4 MB tree.

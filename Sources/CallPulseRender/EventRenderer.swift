@@ -84,6 +84,25 @@ public enum EventRenderer {
         return String(head.dropLast()) + ",\"summary\":" + SummaryJSON.render(summary, compact: true) + "}"
     }
 
+    /// Shift mode: call `index` has started, `offset_s` into the capture.
+    public static func callStart(index: Int, offsetS: Double, atS: Double) -> String {
+        line("call_start", atS: atS, [("index", integer(index)), ("offset_s", number(offsetS))])
+    }
+
+    /// Shift mode: a call has ended (its summary follows).
+    public static func callEnd(_ summary: Summary, atS: Double) -> String {
+        let call = summary.session.call
+        return line("call_end", atS: atS, [
+            ("index", call.map { integer($0.index) } ?? .null), ("offset_s", call.map { number($0.offsetS) } ?? .null),
+            ("duration_s", number(summary.session.durationS)), ("ended_by", call.map { .string($0.endedBy.rawValue) } ?? .null),
+        ])
+    }
+
+    /// Shift mode, last line: the shift figures.
+    public static func shift(_ shift: ShiftFigures, atS: Double) -> String {
+        line("shift", atS: atS, [("shift", shift.json)])
+    }
+
     /// The event as one line for the live view's event list: `0:20.10  pause 1.5 s agent → customer`.
     public static func text(_ event: LiveEvent) -> String {
         func s(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 1) + " s" }

@@ -23,6 +23,7 @@ public enum LiveViewRenderer {
             return fit(notice, columns: max(columns, 1), rows: max(rows, 1), style: style)
         }
         var top: [Line] = [header(state, columns: columns), Line(String(repeating: "─", count: columns)), stateLine(state), Line("")]
+        if let shiftLine = state.shiftLine { top.insert(Line(" " + shiftLine, .muted), at: 2) }
         top += state.meters.map { meter($0, columns: columns) }
         top.append(Line(""))
         top += figures(state.summary, columns: columns)

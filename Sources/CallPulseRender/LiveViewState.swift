@@ -26,6 +26,8 @@ public struct LiveViewState: Equatable, Sendable {
     public var recordingPath: String?
     /// The dead-air threshold, seconds: a current silence this long is flagged.
     public var deadAirMinS: Double
+    /// Shift mode: the call's number and the shift strip (`ShiftRenderer.strip`); `nil` for one call.
+    public var shiftLine: String?
 
     public init(
         elapsedS: Double, deviceLabel: String, agentName: String?, activity: Activity, meters: [Meter],

@@ -32,6 +32,16 @@ public enum ReportTextRenderer {
             "ANSWER: seconds from first ring to answer; SHARE: agent's share of the talk; RESPONSE: per-call median "
                 + "response latency. IN RING LIMIT: answered within \(report.limits.maxRings) rings, of calls with ringing heard."
         )
+        let inShifts = report.agents.filter { $0.occupancy != nil }
+        if !inShifts.isEmpty {
+            lines.append("")
+            lines.append("Shifts (calls cut out of live shifts or --split-calls recordings; a shift runs from its first call to its last)")
+            for agent in inShifts {
+                let hours = NumberFormat.fixed(agent.shiftSpanS / 3600, decimals: 1)
+                lines.append("  \(TerminalText.escaped(agent.displayName))  occupancy \(NumberFormat.percent(agent.occupancy))  "
+                    + NumberFormat.fixed(agent.callsPerHour ?? 0, decimals: 1) + " calls/h  (\(agent.shiftCalls) calls in \(hours) h)")
+            }
+        }
         let toReview = report.agents.filter { !$0.review.isEmpty }
         lines.append("")
         if toReview.isEmpty {

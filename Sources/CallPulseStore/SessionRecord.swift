@@ -35,6 +35,11 @@ public struct SessionRecord: Equatable, Sendable {
     public var alerts: String
     /// The whole summary, schema `callpulse.summary/1`, compact JSON.
     public var summaryJSON: String
+    /// `session.call`: the shift the call was cut out of, its number and where it starts in
+    /// the capture, s; `nil` for a session that is a whole recording.
+    public var shiftID: String?
+    public var callIndex: Int?
+    public var callOffsetS: Double?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -43,6 +48,8 @@ public struct SessionRecord: Equatable, Sendable {
         public static let storedAt = Column(CodingKeys.storedAt)
         public static let sortAt = Column(CodingKeys.sortAt)
         public static let alertCount = Column(CodingKeys.alertCount)
+        public static let shiftID = Column(CodingKeys.shiftID)
+        public static let callIndex = Column(CodingKeys.callIndex)
     }
 
     /// The record of `summary`, stored at `storedAt`. `json` is the summary's SPEC JSON when
@@ -71,6 +78,9 @@ public struct SessionRecord: Equatable, Sendable {
         alertCount = fields.alertRules.count
         alerts = fields.alertRules.joined(separator: ",")
         summaryJSON = text
+        shiftID = summary.session.call?.shiftID
+        callIndex = summary.session.call?.index
+        callOffsetS = summary.session.call?.offsetS
     }
 
     /// The stored summary, read back.
@@ -105,6 +115,9 @@ extension SessionRecord: Codable, FetchableRecord, PersistableRecord {
         case alertCount = "alert_count"
         case alerts
         case summaryJSON = "summary_json"
+        case shiftID = "shift_id"
+        case callIndex = "call_index"
+        case callOffsetS = "call_offset_s"
     }
 }
 

@@ -11,8 +11,11 @@ public struct SessionFilter: Equatable, Sendable {
     public var until: Date?
     /// Only sessions with at least one alert.
     public var flaggedOnly: Bool
+    /// Only the calls of this shift (`session.call.shift_id`).
+    public var shiftID: String?
 
-    public init(agent: String? = nil, since: Date? = nil, until: Date? = nil, flaggedOnly: Bool = false) {
+    public init(agent: String? = nil, since: Date? = nil, until: Date? = nil, flaggedOnly: Bool = false, shiftID: String? = nil) {
+        self.shiftID = shiftID
         self.agent = agent
         self.since = since
         self.until = until
@@ -218,6 +221,15 @@ public final class SessionStore: Sendable {
             try db.create(index: "session_on_agent_sort_at", on: SessionRecord.databaseTableName, columns: ["agent", "sort_at"])
             try db.create(index: "session_on_sort_at", on: SessionRecord.databaseTableName, columns: ["sort_at"])
         }
+        // SPEC "Calls in a shift": the calls of one capture share `shift_id`.
+        migrator.registerMigration("v2: shift columns") { db in
+            try db.alter(table: SessionRecord.databaseTableName) { table in
+                table.add(column: "shift_id", .text)
+                table.add(column: "call_index", .integer)
+                table.add(column: "call_offset_s", .double)
+            }
+            try db.create(index: "session_on_shift_id", on: SessionRecord.databaseTableName, columns: ["shift_id", "call_index"])
+        }
         return migrator
     }
 
@@ -322,7 +334,12 @@ public final class SessionStore: Sendable {
             if filter.flaggedOnly {
                 request = request.filter(SessionRecord.Columns.alertCount > 0)
             }
-            let ordered = request.order(SessionRecord.Columns.sortAt, SessionRecord.Columns.id)
+            if let shiftID = filter.shiftID {
+                request = request.filter(SessionRecord.Columns.shiftID == shiftID)
+            }
+            let ordered = filter.shiftID == nil
+                ? request.order(SessionRecord.Columns.sortAt, SessionRecord.Columns.id)
+                : request.order(SessionRecord.Columns.callIndex, SessionRecord.Columns.id)
             return try Row.fetchAll(db, ordered).map { row in
                 self.decode(row, id: (try? String.fromDatabaseValue(row["id"] ?? .null)) ?? "?")
             }

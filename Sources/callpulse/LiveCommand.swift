@@ -15,8 +15,11 @@ struct LiveCommand: ParsableCommand {
         a headset microphone alone is --channels 1 (layout agent); a microphone plus a second \
         device carrying the far end (the headset's playback monitor) is --line-device.
         On a terminal it shows a full-screen view; piped, it prints one JSON event per line \
-        (schema callpulse.event/1) and the summary last. Ctrl-C ends the call: the summary is \
-        printed and kept, and its file is named.
+        (schema callpulse.event/1). Started at the beginning of a shift, it cuts the shift into \
+        calls: a ring or the customer's speech starts one; a disconnect tone or the line idle for \
+        --call-end-silence ends it; each call is kept as its own session, and the shift figures \
+        come last. --one-call treats the whole capture as one call. Ctrl-C ends the capture: \
+        the summaries are printed and kept, and where is named.
         """
     )
 
@@ -46,6 +49,12 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup(title: "Session store")
     var store: StoreOptions
+
+    @Flag(name: .customLong("one-call"), help: "Treat the whole capture as one call (one session until Ctrl-C), instead of cutting a shift into calls.")
+    var oneCall = false
+
+    @OptionGroup(title: "Calls in a shift")
+    var shiftOptions: ShiftOptions
 
     /// Longest `--duration`, seconds: one week. A monitor runs for a shift (8-12 h); a week
     /// covers any capture someone means, and keeps the sample count far from overflowing.
@@ -161,27 +170,39 @@ struct LiveCommand: ParsableCommand {
             }
         }
 
+        // Shift mode: each call is kept as soon as it ends, so a shift's calls are never lost
+        // to a later failure; a store that fails puts the call in its fallback file.
+        var storeFailure: ExitStatus?
+        let keepCall: (Summary) -> Void = { summary in
+            do { try store.keep([summary]) } catch let failed as CommandFailure {
+                storeFailure = failed.status
+            } catch {
+                storeFailure = .store
+            }
+        }
         let session = LiveSessionRun(
             capture: capture, layout: layout, agent: agentName, thresholds: thresholds,
             config: ringCadence.analyzerConfig, frameLimit: frameLimit(sampleRateHz: capture.sampleRateHz),
-            recordingPath: record)
+            recordingPath: record, shift: oneCall ? nil : shiftOptions.config, onCall: oneCall ? nil : keepCall)
         let outcome = session.run(recorder: &recorder)
         if var writer = recorder.take() {
             do { try writer.finish() } catch { printError(error.description) }
         }
         if let benchReport { session.writeBenchReport(to: benchReport) }
 
-        var failure: ExitStatus?
-        let summary = outcome.summary
+        var failure = storeFailure
+        let summaries = outcome.summaries
         if !session.printsEvents {
-            print(TextRenderer.render(summary, limits: thresholds.limits, color: colorWanted()))
+            print(summaries.map { TextRenderer.render($0, limits: thresholds.limits, color: colorWanted()) }.joined(separator: "\n\n"))
         }
         // Kept before anything else can fail: in the store, or (store failing) in the
         // fallback file its error line names.
         var keptIn: String?
         do {
-            try store.keep([summary])
-            keptIn = store.location.map { "the session store \(TerminalText.escaped($0)) as session \(summary.session.id)" }
+            if oneCall { try store.keep(summaries) }
+            if storeFailure != nil { throw CommandFailure(status: .store) }
+            let ids = summaries.map(\.session.id).joined(separator: " ")
+            keptIn = store.location.map { "the session store \(TerminalText.escaped($0)) as session\(summaries.count == 1 ? "" : "s") \(ids)" }
         } catch let stored as CommandFailure {
             failure = stored.status
         }

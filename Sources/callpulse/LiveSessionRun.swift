@@ -16,7 +16,8 @@ final class LiveSessionRun {
     static let eventCheckFrames = 10
 
     struct Outcome {
-        var summary: Summary
+        /// The session, or in shift mode every call in the order they ended.
+        var summaries: [Summary]
         /// The device failed mid-call (the session so far is in `summary`).
         var deviceError: CaptureError?
     }
@@ -31,10 +32,14 @@ final class LiveSessionRun {
     // Measurements (hidden --bench-report).
     private var startNs: UInt64 = 0
     private var startUsage = rusage()
+    /// CPU time used by the end of each whole hour of audio (NDJSON runs), seconds.
+    private var cpuAtAudioHoursS: [Double] = []
+    private var userAtAudioHoursS: [Double] = []
 
     init(
         capture: LiveCapture, layout: ChannelLayout, agent: String?, thresholds: ThresholdOptions,
-        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?
+        config: AnalyzerConfig, frameLimit: Int?, recordingPath: String?, shift: CallSplitter.Config?,
+        onCall: ((Summary) -> Void)? = nil
     ) {
         self.capture = capture
         self.recordingPath = recordingPath
@@ -52,7 +57,8 @@ final class LiveSessionRun {
         session = LiveSession(
             source: source, session: summarySession, layout: layout, sampleRateHz: capture.sampleRateHz,
             config: config, conversation: thresholds.conversation, limits: thresholds.limits,
-            frameLimit: frameLimit, clockNs: ALSACapture.monotonicNs)
+            frameLimit: frameLimit, clockNs: ALSACapture.monotonicNs, shift: shift)
+        session.onCall = onCall
     }
 
     func run(recorder: inout WAVWriter?) -> Outcome {
@@ -60,11 +66,12 @@ final class LiveSessionRun {
         defer { signals.release() }
         startNs = ALSACapture.monotonicNs()
         getrusage(RUSAGE_SELF.rawValue, &startUsage)
-        let result: (summary: Summary, deviceError: CaptureError?)
+        let result: (summaries: [Summary], deviceError: CaptureError?)
         if printsEvents {
-            result = session.run(
-                audio: capture, sink: EventLineSink(every: Self.eventCheckFrames), recorder: &recorder,
-                shouldStop: { signals.stopRequested })
+            let sink = EventLineSink(every: Self.eventCheckFrames)
+            result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
+            cpuAtAudioHoursS = sink.cpuAtAudioHoursS
+            userAtAudioHoursS = sink.userAtAudioHoursS
         } else {
             let screen = TerminalScreen()
             screen.enter()
@@ -74,7 +81,7 @@ final class LiveSessionRun {
                 recordingPath: recordingPath, deadAirMinS: deadAirMinS)
             result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
         }
-        return Outcome(summary: result.summary, deviceError: result.deviceError)
+        return Outcome(summaries: result.summaries, deviceError: result.deviceError)
     }
 
     /// CPU use (user + system, share of one core) over the session and the delay from a
@@ -95,6 +102,9 @@ final class LiveSessionRun {
             ("outputs", .number(String(outputs))), ("outputs_per_s", number(Double(outputs) / max(wallS, 1e-9))),
             ("delay_ms_median", number(percentile(0.5))), ("delay_ms_p95", number(percentile(0.95))),
             ("delay_ms_max", number(delaysMs.last ?? 0)),
+            // CPU per hour of audio, hour by hour: flat when nothing grows with the shift.
+            ("cpu_s_per_audio_hour", .array(zip(cpuAtAudioHoursS, [0] + cpuAtAudioHoursS).map { number($0 - $1) })),
+            ("user_s_per_audio_hour", .array(zip(userAtAudioHoursS, [0] + userAtAudioHoursS).map { number($0 - $1) })),
         ]), pretty: false) + "\n"
         _ = FileManager.default.createFile(atPath: path, contents: Data(report.utf8))
     }
@@ -110,7 +120,24 @@ private final class EventLineSink: LiveSessionSink {
 
     func gap(_ event: LiveEvent) { _ = writeAll(fd: STDOUT_FILENO, EventRenderer.event(event) + "\n") }
 
+    /// CPU time used by the end of each whole hour of audio, seconds (`--bench-report`).
+    private(set) var cpuAtAudioHoursS: [Double] = []
+    private(set) var userAtAudioHoursS: [Double] = []
+
+    /// Notes the process's CPU time at each whole hour of audio.
+    private func noteHour(atS: Double) {
+        guard Int(atS) / 3600 > cpuAtAudioHoursS.count else { return }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        cpuAtAudioHoursS.append(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+        userAtAudioHoursS.append(seconds(usage.ru_utime))
+    }
+
+    func idle(sinceS: Double, shift: ShiftFigures, atS: Double) { noteHour(atS: atS) }
+
     func update(_ snapshot: LiveSnapshot, events: [LiveEvent], tick: Bool, atS: Double) -> Bool {
+        if tick { noteHour(atS: atS) }
         var lines = events.map(EventRenderer.event)
         if tick { lines.append(EventRenderer.tick(snapshot, atS: atS)) }
         guard !lines.isEmpty else { return false }
@@ -123,6 +150,18 @@ private final class EventLineSink: LiveSessionSink {
     }
 
     func recordingFailed(_ error: WAVError) { printError(error.description) }
+
+    func callStarted(index: Int, offsetS: Double, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.callStart(index: index, offsetS: offsetS, atS: atS) + "\n")
+    }
+
+    func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.callEnd(summary, atS: atS) + "\n" + EventRenderer.summary(summary, atS: atS) + "\n")
+    }
+
+    func shiftEnded(_ shift: ShiftFigures, atS: Double) {
+        _ = writeAll(fd: STDOUT_FILENO, EventRenderer.shift(shift, atS: atS) + "\n")
+    }
 }
 
 /// The full-screen view, redrawn every `redrawIntervalNs` and on a resize.
@@ -141,6 +180,9 @@ private final class TerminalViewSink: LiveSessionSink {
     private let color: Bool
     private var recentEvents: [String] = []
     private var needsClear = false
+    /// Shift mode: the call shown, and the shift so far.
+    private var callIndex: Int?
+    private var shift = ShiftFigures()
 
     init(
         screen: TerminalScreen, signals: TerminalSignals, session: LiveSession, capture: LiveCapture,
@@ -166,11 +208,12 @@ private final class TerminalViewSink: LiveSessionSink {
 
     func update(_ snapshot: LiveSnapshot, events: [LiveEvent], tick: Bool, atS: Double) -> Bool {
         for event in events { note(event) }
-        let state = LiveViewState(
+        var state = LiveViewState(
             elapsedS: atS, deviceLabel: deviceText, agentName: session.session.agent,
             activity: snapshot.activity, meters: snapshot.meters, summary: snapshot.summary,
             recentEvents: recentEvents, gapCount: capture.gapCount, recordingPath: recordingPath,
             deadAirMinS: deadAirMinS)
+        if let callIndex { state.shiftLine = "call \(callIndex) · " + ShiftRenderer.strip(shift) }
         let size = screen.size
         screen.draw(
             LiveViewRenderer.render(state, columns: max(1, size.columns - 1), rows: size.rows, color: color),
@@ -182,6 +225,26 @@ private final class TerminalViewSink: LiveSessionSink {
     func finish(_ summary: Summary, atS: Double) {}
 
     func recordingFailed(_ error: WAVError) { printError(error.description) }
+
+    func callStarted(index: Int, offsetS: Double, atS: Double) {
+        callIndex = index
+        recentEvents = []
+        needsClear = true
+    }
+
+    func callEnded(_ summary: Summary, shift: ShiftFigures, atS: Double) {
+        self.shift = shift
+        callIndex = nil
+        needsClear = true
+    }
+
+    func idle(sinceS: Double, shift: ShiftFigures, atS: Double) {
+        let size = screen.size
+        screen.draw(
+            ShiftRenderer.idleScreen(elapsedS: atS, idleSinceS: sinceS, shift: shift, columns: max(1, size.columns - 1), rows: size.rows),
+            clearFirst: needsClear)
+        needsClear = false
+    }
 
     private func note(_ event: LiveEvent) {
         recentEvents.append(EventRenderer.text(event))

@@ -27,6 +27,9 @@ struct SessionsCommand: ParsableCommand {
         @OptionGroup var filter: SessionFilterOptions
         @OptionGroup var location: StoreLocation
 
+        @Option(help: ArgumentHelp("Only the calls of this shift (session.call.shift_id: a live capture's, or a --split-calls recording's), in call order.", valueName: "ID"))
+        var shift: String?
+
         @Flag(help: "Print the list as a JSON array.")
         var json = false
 
@@ -39,7 +42,9 @@ struct SessionsCommand: ParsableCommand {
 
         func run() throws {
             let store = try location.open()
-            let stored = try withStore { try store.summaries(filter.filter) }
+            var selection = filter.filter
+            selection.shiftID = shift
+            let stored = try withStore { try store.summaries(selection) }
             let summaries = stored.summaries
             if json {
                 print(TableRenderer.sessionsJSON(summaries))

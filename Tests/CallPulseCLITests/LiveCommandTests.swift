@@ -33,7 +33,7 @@ struct LiveCommandTests {
         try fixture.writeALSAConfig(pcm: "callin", raw: "call.raw")
         let frames = samples.count / 2
 
-        let live = try fixture.run(["live", "--device", "callin", "--rate", "\(Self.rateHz)", "--frames", "\(frames)", "--agent", "anna"])
+        let live = try fixture.run(["live", "--one-call", "--device", "callin", "--rate", "\(Self.rateHz)", "--frames", "\(frames)", "--agent", "anna"])
         #expect(live.status == 0, "stderr: \(live.stderr)")
         let lines = live.stdout.split(separator: "\n").map(String.init)
         let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
@@ -106,7 +106,7 @@ struct LiveCommandTests {
         try fixture.writeRaw(samples, name: "tone.raw")
         try fixture.writeALSAConfig(pcm: "callin", raw: "tone.raw")
         let recording = fixture.path("rec.wav")
-        let result = try fixture.run(["live", "--device", "callin", "--frames", "\(frames)", "--record", recording])
+        let result = try fixture.run(["live", "--one-call", "--device", "callin", "--frames", "\(frames)", "--record", recording])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: recording))
         // 44-byte canonical header, then the samples as written to the raw file.
@@ -127,7 +127,7 @@ struct LiveCommandTests {
         try fixture.writeRaw(agent, name: "agent.raw")
         try fixture.writeRaw(customer, name: "customer.raw")
         try fixture.writeALSAConfig(pcms: [("mic", "agent.raw"), ("line", "customer.raw")])
-        let result = try fixture.run(["live", "--device", "mic", "--line-device", "line", "--duration", "24"])
+        let result = try fixture.run(["live", "--one-call", "--device", "mic", "--line-device", "line", "--duration", "24"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let last = try #require(result.stdout.split(separator: "\n").last)
         let object = try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
@@ -250,14 +250,14 @@ final class Fixture {
     }
 
     /// A canonical 44-byte-header PCM16 WAV of the same samples.
-    func writeWAV(_ samples: [Int16], name: String, channels: Int) throws {
+    func writeWAV(_ samples: [Int16], name: String, channels: Int, rateHz: Int = LiveCommandTests.rateHz) throws {
         var data = Data()
         func u32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { data.append(contentsOf: $0) } }
         func u16(_ value: Int) { withUnsafeBytes(of: UInt16(value).littleEndian) { data.append(contentsOf: $0) } }
         let bytes = samples.count * 2
         data.append(contentsOf: Array("RIFF".utf8)); u32(36 + bytes); data.append(contentsOf: Array("WAVE".utf8))
-        data.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(1); u16(channels); u32(LiveCommandTests.rateHz)
-        u32(LiveCommandTests.rateHz * channels * 2); u16(channels * 2); u16(16)
+        data.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(1); u16(channels); u32(rateHz)
+        u32(rateHz * channels * 2); u16(channels * 2); u16(16)
         data.append(contentsOf: Array("data".utf8)); u32(bytes)
         data.append(samples.withUnsafeBytes { Data($0) })
         try data.write(to: URL(fileURLWithPath: path(name)))

@@ -19,7 +19,7 @@ import Testing
         }
         try fixture.writeRaw(samples, name: "clean.raw")
         try fixture.writeALSAConfig(pcm: "cleancall", raw: "clean.raw")
-        let result = try fixture.run(["live", "--no-store", "--device", "cleancall", "--rate", "8000", "--frames", "\(samples.count / 2)"])
+        let result = try fixture.run(["live", "--one-call", "--no-store", "--device", "cleancall", "--rate", "8000", "--frames", "\(samples.count / 2)"])
         #expect(result.status == 0, "\(result.stderr)")
         let events = result.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -61,7 +61,7 @@ struct StalledDeviceTests {
         let fixture = try Fixture()
         let writer = try Self.stalledDevice(fixture)
         defer { close(writer) }
-        let (process, out, err) = try Self.start(fixture, ["live", "--device", "stalled", "--rate", "\(Self.rateHz)"])
+        let (process, out, err) = try Self.start(fixture, ["live", "--one-call", "--device", "stalled", "--rate", "\(Self.rateHz)"])
         // Well inside the stall (1 s of audio, then nothing) and before the 3 s stall limit.
         Thread.sleep(forTimeInterval: 2.0)
         let sent = Date()
@@ -91,7 +91,7 @@ struct StalledDeviceTests {
         let writer = try Self.stalledDevice(fixture)
         defer { close(writer) }
         let started = Date()
-        let (process, out, err) = try Self.start(fixture, ["live", "--device", "stalled", "--rate", "\(Self.rateHz)"])
+        let (process, out, err) = try Self.start(fixture, ["live", "--one-call", "--device", "stalled", "--rate", "\(Self.rateHz)"])
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -10,7 +10,8 @@ private enum SpecKeys {
         "backchannels", "turns", "response_latency", "switches_per_min", "levels", "segments", "alerts",
     ]
     static let source = ["kind", "path", "sample_rate", "channels", "format", "layout"]
-    static let session = ["id", "agent", "started_at", "duration_s"]
+    /// `call` (SPEC "Calls in a shift") is `null` unless the session was cut out of a shift.
+    static let session = ["id", "agent", "started_at", "duration_s", "call"]
     static let ring = ["rings", "first_ring_s", "answered_s", "ring_to_answer_s", "answered", "tone_hz", "on_off_s"]
     static let talk = ["agent_s", "customer_s", "overlap_s", "silence_s", "agent_share", "agent_pct", "customer_pct"]
     static let pause = ["start_s", "end_s", "kind", "before", "after", "dead_air"]
@@ -57,6 +58,16 @@ private func element(_ value: JSONValue?, _ index: Int) -> JSONValue? {
 }
 
 @Suite struct SummaryJSONTests {
+    @Test("an array streamed item by item (archive runs) is the array written whole")
+    func streamedArrayEqualsWholeArray() {
+        var second = Fixtures.fullCall
+        second.session.call = Summary.Call(shiftID: "c0ffee", index: 2, offsetS: 1843.27, endedBy: .lineSilence)
+        let streamed = SummaryJSON.arrayOpening + SummaryJSON.arrayItem(Fixtures.fullCall)
+            + SummaryJSON.arraySeparator + SummaryJSON.arrayItem(second) + SummaryJSON.arrayClosing
+        #expect(streamed == SummaryJSON.render([Fixtures.fullCall, second]))
+        #expect(streamed.contains("\"offset_s\": 1843.27,\n        \"ended_by\": \"line_silence\""))
+    }
+
     @Test func everySpecKeyIsPresentWithTheFixtureValues() throws {
         let json = try parseObject(SummaryJSON.render(Fixtures.fullCall))
         #expect(Set(json.keys) == Set(SpecKeys.top))

@@ -61,6 +61,25 @@ enum ReportFixture {
 @Suite struct ReportTests {
     let report = Report(summaries: ReportFixture.calls, limits: AlertLimits())
 
+    @Test("occupancy and calls per hour come from the shifts' calls: in-call time over each shift's first-to-last-call span")
+    func shiftOccupancy() {
+        // Two calls of 183.2 s in one shift, at 0 s and 600 s: the shift spans 783.2 s.
+        var first = Fixtures.fullCall, second = Fixtures.fullCall, alone = Fixtures.fullCall
+        first.session.id = "s-1"
+        first.session.call = Summary.Call(shiftID: "s", index: 1, offsetS: 0, endedBy: .lineSilence)
+        second.session.id = "s-2"
+        second.session.call = Summary.Call(shiftID: "s", index: 2, offsetS: 600, endedBy: .stop)
+        alone.session.id = "whole"
+        let agent = Report(summaries: [first, second, alone], limits: AlertLimits()).agents[0]
+        #expect(agent.shiftCalls == 2)
+        #expect(abs((agent.occupancy ?? 0) - 366.4 / 783.2) < 1e-9)
+        #expect(abs((agent.callsPerHour ?? 0) - 2 / (783.2 / 3600)) < 1e-9)
+        #expect(ReportTextRenderer.render(Report(summaries: [first, second], limits: AlertLimits()), period: "all", width: 200).contains("occupancy 47%"))
+        // Without shifts: no shift figures, and the report text has no shift section.
+        #expect(report.agents.allSatisfy { $0.occupancy == nil && $0.callsPerHour == nil })
+        #expect(!ReportTextRenderer.render(report, period: "all", width: 200).contains("Shifts"))
+    }
+
     @Test func agentsByNameWithUnassignedLast() {
         #expect(report.agents.map(\.agent) == ["anna", "bert", nil])
         #expect(report.agents.map(\.displayName) == ["anna", "bert", "(no agent)"])
