@@ -37,7 +37,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print a CSV table: a header and one row per file.")
     var csv = false
 
-    @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default on the team store: its user).", valueName: "NAME"))
     var agent: String?
 
     @OptionGroup(title: "Ringing")
@@ -109,7 +109,7 @@ struct AnalyzeCommand: ParsableCommand {
             channels: info.format.channelCount, format: info.format.encoding.rawValue, layout: analysis.layout
         )
         let session = Summary.Session(
-            id: info.contentID, agent: agent,
+            id: info.contentID, agent: agent ?? store.defaultAgent,
             startedAt: recordingStart(path: info.firstFilePath, durationS: analysis.durationS), durationS: analysis.durationS
         )
         return SummaryBuilder.build(
