@@ -206,9 +206,19 @@ public final class TeamSessionStore: SessionStoring {
             var inserted = 0
             try await connection.query("BEGIN", logger: logger)
             do {
+                // One id once per statement (ON CONFLICT DO UPDATE cannot touch a row twice).
+                var unique: [String: SessionRecord] = [:]
+                var order: [String] = []
                 for record in records {
-                    let rows = try await connection.query(Self.upsert(record), logger: logger)
+                    if unique.updateValue(record, forKey: record.id) == nil { order.append(record.id) }
+                }
+                let distinct = order.compactMap { unique[$0] }
+                var start = 0
+                while start < distinct.count {
+                    let end = min(start + Self.rowsPerStatement, distinct.count)
+                    let rows = try await connection.query(Self.upsert(distinct[start..<end]), logger: logger)
                     for try await new in rows.decode(Bool.self) where new { inserted += 1 }
+                    start = end
                 }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
@@ -219,26 +229,62 @@ public final class TeamSessionStore: SessionStoring {
         }
     }
 
-    private static func upsert(_ record: SessionRecord) -> PostgresQuery {
-        """
-        INSERT INTO session (id, agent, started_at, stored_at, sort_at, duration_s, source_kind, source_path, layout,
-            rings, ring_to_answer_s, answered, agent_share, dead_air_count, agent_interruptions, greeting_latency_s,
-            response_latency_median_s, alert_count, alerts, summary)
-        VALUES (\(record.id), \(record.agent), \(record.startedAt), \(record.storedAt)::timestamptz, \(record.sortAt)::timestamptz,
-            \(record.durationS), \(record.sourceKind), \(record.sourcePath), \(record.layout), \(record.rings),
-            \(record.ringToAnswerS), \(record.answered), \(record.agentShare), \(record.deadAirCount),
-            \(record.agentInterruptions), \(record.greetingLatencyS), \(record.responseLatencyMedianS),
-            \(record.alertCount), \(record.alerts), \(record.summaryJSON)::jsonb)
-        ON CONFLICT (id) DO UPDATE SET agent = EXCLUDED.agent, started_at = EXCLUDED.started_at,
-            stored_at = EXCLUDED.stored_at, sort_at = EXCLUDED.sort_at, duration_s = EXCLUDED.duration_s,
-            source_kind = EXCLUDED.source_kind, source_path = EXCLUDED.source_path, layout = EXCLUDED.layout,
-            rings = EXCLUDED.rings, ring_to_answer_s = EXCLUDED.ring_to_answer_s, answered = EXCLUDED.answered,
-            agent_share = EXCLUDED.agent_share, dead_air_count = EXCLUDED.dead_air_count,
-            agent_interruptions = EXCLUDED.agent_interruptions, greeting_latency_s = EXCLUDED.greeting_latency_s,
-            response_latency_median_s = EXCLUDED.response_latency_median_s, alert_count = EXCLUDED.alert_count,
-            alerts = EXCLUDED.alerts, summary = EXCLUDED.summary
-        RETURNING (xmax = 0)
-        """
+    /// Sessions per INSERT statement: 20 bound values each, far below PostgreSQL's 65 535,
+    /// and one round trip for 100 sessions instead of 100.
+    static let rowsPerStatement = 100
+
+    /// One multi-row INSERT … ON CONFLICT (id) DO UPDATE for `records` (ids unique among them).
+    private static func upsert(_ records: ArraySlice<SessionRecord>) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: records.count * 20)
+        var rows: [String] = []
+        for record in records {
+            let first = bindings.count + 1
+            bindings.append(record.id)
+            bindings.append(record.agent)
+            bindings.append(record.startedAt)
+            bindings.append(record.storedAt)
+            bindings.append(record.sortAt)
+            bindings.append(record.durationS)
+            bindings.append(record.sourceKind)
+            bindings.append(record.sourcePath)
+            bindings.append(record.layout)
+            bindings.append(record.rings)
+            bindings.append(record.ringToAnswerS)
+            bindings.append(record.answered)
+            bindings.append(record.agentShare)
+            bindings.append(record.deadAirCount)
+            bindings.append(record.agentInterruptions)
+            bindings.append(record.greetingLatencyS)
+            bindings.append(record.responseLatencyMedianS)
+            bindings.append(record.alertCount)
+            bindings.append(record.alerts)
+            bindings.append(record.summaryJSON)
+            let placeholders = (0..<20).map { offset -> String in
+                let placeholder = "$\(first + offset)"
+                switch offset {
+                case 3, 4: return placeholder + "::timestamptz"
+                case 19: return placeholder + "::jsonb"
+                default: return placeholder
+                }
+            }
+            rows.append("(" + placeholders.joined(separator: ", ") + ")")
+        }
+        let sql = """
+            INSERT INTO session (id, agent, started_at, stored_at, sort_at, duration_s, source_kind, source_path, layout,
+                rings, ring_to_answer_s, answered, agent_share, dead_air_count, agent_interruptions, greeting_latency_s,
+                response_latency_median_s, alert_count, alerts, summary)
+            VALUES \(rows.joined(separator: ",\n"))
+            ON CONFLICT (id) DO UPDATE SET agent = EXCLUDED.agent, started_at = EXCLUDED.started_at,
+                stored_at = EXCLUDED.stored_at, sort_at = EXCLUDED.sort_at, duration_s = EXCLUDED.duration_s,
+                source_kind = EXCLUDED.source_kind, source_path = EXCLUDED.source_path, layout = EXCLUDED.layout,
+                rings = EXCLUDED.rings, ring_to_answer_s = EXCLUDED.ring_to_answer_s, answered = EXCLUDED.answered,
+                agent_share = EXCLUDED.agent_share, dead_air_count = EXCLUDED.dead_air_count,
+                agent_interruptions = EXCLUDED.agent_interruptions, greeting_latency_s = EXCLUDED.greeting_latency_s,
+                response_latency_median_s = EXCLUDED.response_latency_median_s, alert_count = EXCLUDED.alert_count,
+                alerts = EXCLUDED.alerts, summary = EXCLUDED.summary
+            RETURNING (xmax = 0)
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
     @discardableResult
