@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Core uses RealModule for log10/exp/cos (libm) instead of importing a platform module.
@@ -33,7 +34,10 @@ let package = Package(
         // The session store: SQLite through GRDB (system libsqlite3 on Linux).
         .target(
             name: "CallPulseStore",
-            dependencies: ["CallPulseCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CallPulseCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .executableTarget(
             name: "callpulse",

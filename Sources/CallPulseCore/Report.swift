@@ -12,6 +12,13 @@ public struct Report: Equatable, Sendable {
         /// Calls that had the figure.
         public var count: Int
 
+        /// Figures worked out elsewhere (the team store computes them in SQL).
+        public init(medianValue: Double?, p90Value: Double?, count: Int) {
+            self.medianValue = medianValue
+            self.p90Value = p90Value
+            self.count = count
+        }
+
         public init(_ values: [Double]) {
             let sorted = values.sorted()
             medianValue = Percentile.linear(sortedValues: sorted, fraction: 0.5)
@@ -44,6 +51,14 @@ public struct Report: Equatable, Sendable {
         public var reasons: [String]
         /// How far past their limits the broken rules are, added up (ranking only).
         public var severity: Double
+
+        public init(sessionID: String, startedAt: String?, path: String, reasons: [String], severity: Double) {
+            self.sessionID = sessionID
+            self.startedAt = startedAt
+            self.path = path
+            self.reasons = reasons
+            self.severity = severity
+        }
     }
 
     public struct AgentReport: Equatable, Sendable {
@@ -81,9 +96,45 @@ public struct Report: Equatable, Sendable {
 
         /// The name to print: the agent, or `(no agent)`.
         public var displayName: String { agent ?? Report.noAgentLabel }
+
+        public init(
+            agent: String?, calls: Int, flaggedCalls: Int, ringToAnswerS: Spread, agentShare: Spread, responseLatencyS: Spread,
+            answeredWithinRingLimit: Share, withoutDeadAir: Share, withoutAgentInterruptions: Share, review: [ReviewItem],
+            shiftCalls: Int = 0, inCallS: Double = 0, shiftSpanS: Double = 0
+        ) {
+            self.shiftCalls = shiftCalls
+            self.inCallS = inCallS
+            self.shiftSpanS = shiftSpanS
+            self.agent = agent
+            self.calls = calls
+            self.flaggedCalls = flaggedCalls
+            self.ringToAnswerS = ringToAnswerS
+            self.agentShare = agentShare
+            self.responseLatencyS = responseLatencyS
+            self.answeredWithinRingLimit = answeredWithinRingLimit
+            self.withoutDeadAir = withoutDeadAir
+            self.withoutAgentInterruptions = withoutAgentInterruptions
+            self.review = review
+        }
     }
 
     public static let noAgentLabel = "(no agent)"
+
+    /// A report whose per-agent figures were worked out elsewhere (the team store, in SQL);
+    /// the agents are put in the report's order.
+    public init(agents: [AgentReport], limits: AlertLimits) {
+        self.limits = limits
+        self.agents = agents.sorted { Self.agentOrder($0.agent, $1.agent) }
+    }
+
+    /// By name, sessions without an agent last.
+    static func agentOrder(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, _): false
+        case (_, nil): true
+        case let (l?, r?): l < r
+        }
+    }
 
     /// The report of `summaries`: one `AgentReport` per agent, by name (sessions without an
     /// agent last); at most `reviewCount` calls to review per agent.
@@ -93,13 +144,7 @@ public struct Report: Equatable, Sendable {
         for summary in summaries {
             byAgent[summary.session.agent, default: []].append(summary)
         }
-        let names = byAgent.keys.sorted { lhs, rhs in
-            switch (lhs, rhs) {
-            case (nil, _): false
-            case (_, nil): true
-            case let (l?, r?): l < r
-            }
-        }
+        let names = byAgent.keys.sorted(by: Self.agentOrder)
         agents = names.map { name in
             Self.agentReport(agent: name, summaries: byAgent[name] ?? [], limits: limits, reviewCount: reviewCount)
         }

@@ -13,13 +13,17 @@ public struct SessionFilter: Equatable, Sendable {
     public var flaggedOnly: Bool
     /// Only the calls of this shift (`session.call.shift_id`).
     public var shiftID: String?
+    /// Only sessions waiting to be sent to the team store (a local store's queue).
+    public var unsentOnly: Bool
 
-    public init(agent: String? = nil, since: Date? = nil, until: Date? = nil, flaggedOnly: Bool = false, shiftID: String? = nil) {
+    public init(agent: String? = nil, since: Date? = nil, until: Date? = nil, flaggedOnly: Bool = false, shiftID: String? = nil, unsentOnly: Bool = false) {
         self.shiftID = shiftID
+        self.unsentOnly = unsentOnly
         self.agent = agent
         self.since = since
         self.until = until
         self.flaggedOnly = flaggedOnly
+        self.unsentOnly = unsentOnly
     }
 }
 
@@ -230,6 +234,14 @@ public final class SessionStore: Sendable {
             }
             try db.create(index: "session_on_shift_id", on: SessionRecord.databaseTableName, columns: ["shift_id", "call_index"])
         }
+        // Offline first (SPEC "Team store"): a session meant for the team store is committed
+        // here and listed in `unsent` until the team store has it.
+        migrator.registerMigration("v3: unsent queue") { db in
+            try db.create(table: "unsent") { table in
+                table.primaryKey("id", .text).references(SessionRecord.databaseTableName, onDelete: .cascade)
+                table.column("queued_at", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -243,6 +255,13 @@ public final class SessionStore: Sendable {
     /// Keeps `summary`, replacing the session with the same id if there is one.
     @discardableResult
     public func save(_ summary: Summary, json: String? = nil, storedAt: Date = Date()) throws -> SaveOutcome {
+        try save(summary, json: json, storedAt: storedAt, unsent: false)
+    }
+
+    /// Keeps `summary`; with `unsent`, in the same transaction it joins the queue of sessions
+    /// the team store has not got yet.
+    @discardableResult
+    public func save(_ summary: Summary, json: String? = nil, storedAt: Date = Date(), unsent: Bool) throws -> SaveOutcome {
         let record: SessionRecord
         do {
             record = try SessionRecord(summary: summary, storedAt: storedAt, json: json)
@@ -252,7 +271,23 @@ public final class SessionStore: Sendable {
         return try write { db in
             let existed = try SessionRecord.exists(db, key: record.id)
             try record.upsert(db)
+            if unsent {
+                try db.execute(sql: "INSERT OR REPLACE INTO unsent (id, queued_at) VALUES (?, ?)", arguments: [record.id, StoreDate.string(storedAt)])
+            }
             return existed ? .replaced : .inserted
+        }
+    }
+
+    /// The sessions waiting for the team store, oldest first.
+    public func unsentRecords() throws -> [SessionRecord] {
+        try records(SessionFilter(unsentOnly: true))
+    }
+
+    /// Takes `ids` off the queue: the team store has them.
+    public func markSent(_ ids: [String]) throws {
+        guard !ids.isEmpty else { return }
+        try write { db in
+            for id in ids { try db.execute(sql: "DELETE FROM unsent WHERE id = ?", arguments: [id]) }
         }
     }
 
@@ -336,6 +371,11 @@ public final class SessionStore: Sendable {
             }
             if let shiftID = filter.shiftID {
                 request = request.filter(SessionRecord.Columns.shiftID == shiftID)
+            }
+            if filter.unsentOnly {
+                // A store made before the queue existed has nothing queued.
+                guard try db.tableExists("unsent") else { return [] }
+                request = request.filter(sql: "id IN (SELECT id FROM unsent)")
             }
             let ordered = filter.shiftID == nil
                 ? request.order(SessionRecord.Columns.sortAt, SessionRecord.Columns.id)

@@ -24,6 +24,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadableSummary(id: String, reason: String)
     /// One stored session is damaged (a figure out of range, broken JSON); the others are fine.
     case damagedSession(path: String, id: String, reason: String)
+    /// The team store (PostgreSQL) cannot be reached or refused the connection: the host is
+    /// named, the password never.
+    case teamStoreUnreachable(host: String, reason: String)
+    /// The team store answered but refused or failed an operation.
+    case teamStoreFailed(host: String, reason: String)
+    /// The team store's database has no callpulse schema yet.
+    case teamStoreNotInitialised(host: String, database: String)
 
     public var description: String {
         switch self {
@@ -48,6 +55,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the stored summary of session \(id) cannot be read: \(reason)"
         case .damagedSession(let path, let id, let reason):
             "the session store \(path): session \(id) is damaged (\(reason)); the other sessions are shown; remove it with `callpulse sessions delete \(id)`"
+        case .teamStoreUnreachable(let host, let reason):
+            "cannot reach the team store at \(host): \(reason)"
+        case .teamStoreFailed(let host, let reason):
+            "the team store at \(host) refused: \(reason)"
+        case .teamStoreNotInitialised(let host, let database):
+            "the team store at \(host) has no callpulse schema in database \(database); an administrator runs `callpulse store init` once"
         }
     }
 }

@@ -44,7 +44,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print a CSV table: a header and one row per file.")
     var csv = false
 
-    @Option(help: ArgumentHelp("The agent's name, kept in the summary.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default on the team store: its user).", valueName: "NAME"))
     var agent: String?
 
     @Flag(name: .customLong("split-calls"), help: "Each file holds a whole shift: cut it into calls (ring or line speech starts one; a disconnect tone or the line idle ends it) and give one summary per call.")
@@ -134,7 +134,7 @@ struct AnalyzeCommand: ParsableCommand {
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         }
         let known = force || !archive ? [] : storedIDs()
-        let layout = layout, config = ringCadence.analyzerConfig, agent = agent
+        let layout = layout, config = ringCadence.analyzerConfig, agent = agent ?? store.defaultAgent
         let conversation = thresholds.conversation, limits = thresholds.limits
         let run = ArchiveRun(files: paths, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { path -> ArchiveRun.Outcome in
             do throws(WAVError) {
@@ -275,7 +275,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func summary(of analysis: CallAnalysis, info: RecordingInfo) -> Summary {
-        Self.summary(of: analysis, info: info, agent: agent, conversation: thresholds.conversation, limits: thresholds.limits)
+        Self.summary(of: analysis, info: info, agent: agent ?? store.defaultAgent, conversation: thresholds.conversation, limits: thresholds.limits)
     }
 
     private static func summary(

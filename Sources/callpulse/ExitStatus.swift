@@ -21,3 +21,9 @@ struct CommandFailure: Error {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("callpulse: error: \(TerminalText.escaped(message))\n".utf8))
 }
+
+/// Prints `callpulse: warning: MESSAGE` on standard error: something went wrong that lost
+/// nothing (a session queued for the team store), one line.
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("callpulse: warning: \(TerminalText.escaped(message))\n".utf8))
+}

@@ -40,11 +40,19 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let store = try location.open()
-        let stored = try withStore { try store.summaries(period.filter(flagged: false)) }
-        let summaries = stored.summaries
         var limits = AlertLimits()
         limits.maxRings = maxRings
-        let report = Report(summaries: summaries, limits: limits, reviewCount: review)
+        let stored: StoredSummaries
+        let report: Report
+        if let team = store as? TeamSessionStore, html == nil {
+            // The figures worked out in the database: no summary is fetched.
+            stored = StoredSummaries()
+            report = try withStore { try team.report(period.filter(flagged: false), limits: limits, reviewCount: review) }
+        } else {
+            stored = try withStore { try store.summaries(period.filter(flagged: false)) }
+            report = Report(summaries: stored.summaries, limits: limits, reviewCount: review)
+        }
+        let summaries = stored.summaries
         let periodText = period.periodDescription(flagged: false)
         print(ReportTextRenderer.render(report, period: periodText, width: terminalColumns()))
         if let html {

@@ -14,7 +14,7 @@ struct SessionsCommand: ParsableCommand {
         one session per recording: analysing the same recording again replaces it. Calls are \
         personal data: delete what you no longer need with `callpulse sessions delete`.
         """,
-        subcommands: [List.self, Show.self, Export.self, Delete.self],
+        subcommands: [List.self, Show.self, Export.self, Delete.self, Push.self],
         defaultSubcommand: List.self
     )
 
@@ -36,14 +36,18 @@ struct SessionsCommand: ParsableCommand {
         @Flag(help: "Print the list as CSV: a header and one row per session.")
         var csv = false
 
+        @Flag(help: "Only the sessions of this machine's store that the team store has not got yet.")
+        var unsent = false
+
         func validate() throws {
             if json && csv { throw ValidationError("Choose one of --json and --csv.") }
         }
 
         func run() throws {
-            let store = try location.open()
+            let store: any SessionStoring = unsent ? try location.openLocal() : try location.open()
             var selection = filter.filter
             selection.shiftID = shift
+            selection.unsentOnly = unsent
             let stored = try withStore { try store.summaries(selection) }
             let summaries = stored.summaries
             if json {
@@ -140,6 +144,29 @@ struct SessionsCommand: ParsableCommand {
                 let count = try withStore { try store.delete(before: date) }
                 print("Deleted \(count) session\(count == 1 ? "" : "s") before \(StoreDate.string(date)).")
             }
+        }
+    }
+
+    struct Push: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the sessions waiting in this machine's store to the team store.",
+            discussion: """
+            Sessions meant for the team store (--store postgres://… or CALLPULSE_STORE) are \
+            kept on this machine first and sent after every call; those a send could not deliver \
+            wait until the next call or this command. Sending twice stores once.
+            """
+        )
+
+        @OptionGroup var location: StoreLocation
+
+        func run() throws {
+            guard let team = location.teamStore else {
+                printError("sessions push sends to the team store: give --store postgres://USER@HOST:PORT/DB or set CALLPULSE_STORE")
+                throw CommandFailure(status: .usage)
+            }
+            let local = try location.openLocal(access: .write)
+            let sent = try withStore { try TeamPush.send(from: local, to: team) }
+            print(sent == 0 ? "Nothing to send: the team store has every session." : "Sent \(sent) session\(sent == 1 ? "" : "s") to \(team).")
         }
     }
 }

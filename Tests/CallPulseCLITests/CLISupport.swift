@@ -39,11 +39,14 @@ enum CLI {
     /// Runs the binary with `environment` laid over this process's (less the `removing`
     /// keys), no standard input, in `directory` (default: the package root).
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], directory: URL? = nil
+        _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], directory: URL? = nil,
+        input: String? = nil
     ) throws -> Result {
         var merged = ProcessInfo.processInfo.environment
         if environment["XDG_DATA_HOME"] == nil { merged["XDG_DATA_HOME"] = scratchDataHome }
         if environment["XDG_STATE_HOME"] == nil { merged["XDG_STATE_HOME"] = scratchDataHome }
+        // The runner's own team store settings never reach a test that does not set them.
+        for key in ["CALLPULSE_STORE", "PGPASSWORD", "PGPASSFILE", "PGSSLMODE", "PGSSLROOTCERT"] { merged.removeValue(forKey: key) }
         for (key, value) in environment { merged[key] = value }
         for key in removing { merged.removeValue(forKey: key) }
         let process = Process()
@@ -55,8 +58,13 @@ enum CLI {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
         try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inputPipe.fileHandleForWriting.close()
+        }
         // Drain stderr on another thread so that neither pipe can fill up and block the child.
         nonisolated(unsafe) var errData = Data()
         let drained = DispatchSemaphore(value: 0)

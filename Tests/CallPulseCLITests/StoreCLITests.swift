@@ -191,12 +191,13 @@ struct CLIHome {
 
     typealias Result = CLI.Result
 
-    func start(_ arguments: [String], columns: Int? = nil) -> (Process, Pipe) {
+    func start(_ arguments: [String], columns: Int? = nil, extraEnvironment: [String: String] = [:]) -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         var environment = self.environment
         if let columns { environment["COLUMNS"] = String(columns) }
+        environment.merge(extraEnvironment) { $1 }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: root)
         process.standardOutput = FileHandle.nullDevice
@@ -206,11 +207,14 @@ struct CLIHome {
         return (process, errors)
     }
 
-    func run(_ arguments: [String], columns: Int? = nil) -> Result {
+    func run(_ arguments: [String], columns: Int? = nil, extraEnvironment: [String: String] = [:], input: String? = nil) -> Result {
         var overrides = environment
         if let columns { overrides["COLUMNS"] = String(columns) }
+        overrides.merge(extraEnvironment) { $1 }
         do {
-            return try CLI.run(arguments, environment: overrides, removing: columns == nil ? ["COLUMNS"] : [], directory: URL(fileURLWithPath: root))
+            return try CLI.run(
+                arguments, environment: overrides, removing: columns == nil ? ["COLUMNS"] : [],
+                directory: URL(fileURLWithPath: root), input: input)
         } catch {
             return Result(status: -1, stdout: "", stderr: "cannot run \(Self.binary): \(error)")
         }
