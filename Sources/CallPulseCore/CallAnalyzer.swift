@@ -92,6 +92,7 @@ public struct CallAnalyzer: Sendable {
         /// Power clearly above the floor (see `noiseExcessFactor`).
         var excessPower = 0.0
         var levelDbfs = 0.0
+        var rawLevelDbfs = 0.0
         var snrDb = 0.0
         var emphasisSNRDb = 0.0
         /// Voicing last computed (see `voicingStrideFrames`).
@@ -303,6 +304,7 @@ public struct CallAnalyzer: Sendable {
             channels[c].excessPower = max(0, channels[c].features.emphasisPower - Self.noiseExcessFactor * channels[c].floorPower)
             channels[c].levelDbfs = emphasisDbfs
             let rawDbfs = decibels(power: channels[c].features.rawPower)
+            channels[c].rawLevelDbfs = rawDbfs
             let rawFloorDbfs = channels[c].rawFloor.update(power: channels[c].features.rawPower, powerDb: rawDbfs)
             // Two bands, as it were: the voice stands out in whichever is cleaner.
             channels[c].emphasisSNRDb = emphasisDbfs - floorDbfs
@@ -332,6 +334,7 @@ public struct CallAnalyzer: Sendable {
             }
             let observation = VoiceActivityDetector.Observation(
                 levelDbfs: channels[c].levelDbfs,
+                rawLevelDbfs: channels[c].rawLevelDbfs,
                 emphasisSNRDb: channels[c].emphasisSNRDb,
                 snrDb: channels[c].snrDb,
                 explainedByLeak: explainedByLeak,

@@ -68,6 +68,29 @@ public struct VoiceActivityDetector: Sendable {
         public var backgroundStepDb = 0.2
         public var backgroundLearningStepDb = 1.0
         public var backgroundLearningFrames = 100
+        /// Until the party has spoken (no speech level yet), speech may start only this far
+        /// over the background, dB, plus `firstOnsetSpreadFactor` times the background's
+        /// spread: before a call is answered a channel holds only its line's noise, and the
+        /// voiced peaks of babble there must not become the party's first word. Later
+        /// onsets need only `backgroundMarginDb` (and `onsetRangeDb` of the speech level).
+        public var firstOnsetMarginDb = 4.0
+        /// The background's spread is its tracked quantile over its tracked median, dB:
+        /// about 1 dB for steady hiss and hum, 3-6 dB for babble. The first onset needs this
+        /// many spreads more, the spread counted up to `firstOnsetSpreadCapDb` (a spread
+        /// that grew out of the party's own soft speech must not lock the first word out).
+        /// Together with the margin: 4-10 dB over the background. Tuned, like `onsetVoicing`,
+        /// on seeds 1-40 and the `tune` half of the real recordings (README, "Accuracy").
+        public var firstOnsetSpreadFactor = 3.0
+        public var firstOnsetSpreadCapDb = 2.0
+        /// Before the party has spoken, only frames under this SNR and this periodicity
+        /// teach the background: a party whose first word comes with the first frame must
+        /// not have it learned as background (which would lift the first-onset bar over
+        /// the voice for good).
+        public var preSpeechBackgroundMaxSNRDb = 15.0
+        public var preSpeechBackgroundMaxVoicing = 0.5
+        /// Speech goes on only on frames at least this far over the background, dB (in
+        /// either band): what falls back to the background has ended, whatever the floor.
+        public var continueBackgroundMarginDb = 0.0
 
         public init() {}
     }
@@ -76,6 +99,8 @@ public struct VoiceActivityDetector: Sendable {
     public struct Observation: Sendable {
         /// Frame level (pre-emphasised power), dBFS.
         public var levelDbfs: Double
+        /// Frame level of the raw band, dBFS.
+        public var rawLevelDbfs: Double
         /// SNR of the pre-emphasised band alone, dB.
         public var emphasisSNRDb: Double
         /// SNR of the better band (pre-emphasised or raw), dB.
@@ -89,7 +114,8 @@ public struct VoiceActivityDetector: Sendable {
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing()`), 0...1; 1 when unknown.
         public var voicing: Double
 
-        public init(levelDbfs: Double, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
+            self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
             self.toneActive = toneActive
             self.voicing = voicing
             self.levelDbfs = levelDbfs
@@ -116,6 +142,11 @@ public struct VoiceActivityDetector: Sendable {
     private var unvoicedRun = Int.max / 2
     /// Tracked quantile of the background levels, dBFS (`nil` before the first background frame).
     private var backgroundDbfs: Double?
+    /// The same for the raw band's levels.
+    private var rawBackgroundDbfs: Double?
+    /// Medians of the background levels, dBFS: the background's spread is the quantile over them.
+    private var backgroundMedianDbfs = 0.0
+    private var rawBackgroundMedianDbfs = 0.0
     private var backgroundFrames = 0
 
     public init(config: Config = Config()) {
@@ -143,12 +174,14 @@ public struct VoiceActivityDetector: Sendable {
         let withinVoiceRange = observation.levelDbfs >= speechLevelDbfs - config.onsetRangeDb
             && observation.emphasisSNRDb >= config.onsetEmphasisSNRDb
             && observation.voicing >= config.onsetVoicing
-            && observation.levelDbfs >= (backgroundDbfs ?? -.infinity) + config.backgroundMarginDb
+            && (hasSpoken
+                ? overBackground(observation, by: config.backgroundMarginDb)
+                : overBackground(observation, by: config.firstOnsetMarginDb, spreads: config.firstOnsetSpreadFactor))
         unvoicedRun = observation.voicing >= config.continueVoicing ? 0 : unvoicedRun + 1
         let voicedLately = unvoicedRun <= config.maxUnvoicedFrames
         var speech: Bool
         if active {
-            if weak && voicedLately {
+            if weak && voicedLately && overBackground(observation, by: config.continueBackgroundMarginDb) {
                 let floorDb = observation.levelDbfs - observation.snrDb
                 hangoverLeft = speechLevelDbfs - floorDb < config.noisyChannelSpeechToNoiseDb
                     ? config.noisyHangoverFrames : config.hangoverFrames
@@ -172,7 +205,11 @@ public struct VoiceActivityDetector: Sendable {
             speech = false
         }
         previousStrong = strong
-        if !speech && eligible { trackBackground(levelDbfs: observation.levelDbfs) }
+        let quietEnough = hasSpoken
+            || (observation.snrDb < config.preSpeechBackgroundMaxSNRDb && observation.voicing < config.preSpeechBackgroundMaxVoicing)
+        if !speech && eligible && quietEnough {
+            trackBackground(observation)
+        }
         speechLevelDbfs -= config.speechLevelDecayDbPerFrame
         if speech && observation.snrDb >= config.strongOnsetSNRDb {
             speechLevelDbfs = max(speechLevelDbfs, observation.levelDbfs)
@@ -187,20 +224,48 @@ public struct VoiceActivityDetector: Sendable {
         return framesSeen > config.lookBackFrames ? decisions[position] : nil
     }
 
-    /// Moves the background quantile one step toward a non-speech frame's level (digital
+    /// Whether the frame stands `margin` dB, plus `spreads` times the background's spread
+    /// (capped, see `firstOnsetSpreadCapDb`), over the background in either band: a voice
+    /// stands out in whichever band its noise leaves cleaner.
+    private func overBackground(_ observation: Observation, by margin: Double, spreads: Double = 0) -> Bool {
+        guard let background = backgroundDbfs, let rawBackground = rawBackgroundDbfs else { return true }
+        func bar(_ quantile: Double, _ median: Double) -> Double {
+            quantile + margin + spreads * min(config.firstOnsetSpreadCapDb, max(0, quantile - median))
+        }
+        return observation.levelDbfs >= bar(background, backgroundMedianDbfs)
+            || observation.rawLevelDbfs >= bar(rawBackground, rawBackgroundMedianDbfs)
+    }
+
+    /// Moves the background quantiles one step toward a non-speech frame's levels (digital
     /// silence is no background).
-    private mutating func trackBackground(levelDbfs: Double) {
+    private mutating func trackBackground(_ observation: Observation) {
+        let levelDbfs = observation.levelDbfs
         guard levelDbfs > NoiseFloorTracker.lowestFloorDb,
               levelDbfs < speechLevelDbfs - config.backgroundBelowSpeechDb || speechLevelDbfs == -.infinity else { return }
-        guard let current = backgroundDbfs else {
+        guard let current = backgroundDbfs, let rawCurrent = rawBackgroundDbfs else {
             backgroundDbfs = levelDbfs
+            rawBackgroundDbfs = observation.rawLevelDbfs
+            backgroundMedianDbfs = levelDbfs
+            rawBackgroundMedianDbfs = observation.rawLevelDbfs
             return
         }
         backgroundFrames += 1
         let step = backgroundFrames <= config.backgroundLearningFrames ? config.backgroundLearningStepDb : config.backgroundStepDb
-        backgroundDbfs = levelDbfs > current
-            ? current + step * config.backgroundQuantile
-            : current - step * (1 - config.backgroundQuantile)
+        backgroundDbfs = quantileStep(current, toward: levelDbfs, step: step)
+        rawBackgroundDbfs = quantileStep(rawCurrent, toward: observation.rawLevelDbfs, step: step)
+        backgroundMedianDbfs = quantileStep(backgroundMedianDbfs, toward: levelDbfs, step: step, quantile: 0.5)
+        rawBackgroundMedianDbfs = quantileStep(rawBackgroundMedianDbfs, toward: observation.rawLevelDbfs, step: step, quantile: 0.5)
+    }
+
+    /// Whether the party has had speech strong enough to set its speech level
+    /// (`strongOnsetSNRDb` over the floor).
+    private var hasSpoken: Bool { speechLevelDbfs > -.infinity }
+
+    /// One step of a quantile tracker: up by `step * quantile`, down by `step * (1 - quantile)`,
+    /// so it settles where that share of the levels lies below it.
+    private func quantileStep(_ current: Double, toward level: Double, step: Double, quantile: Double? = nil) -> Double {
+        let q = quantile ?? config.backgroundQuantile
+        return level > current ? current + step * q : current - step * (1 - q)
     }
 
     /// Marks, walking back from the newest pending frame, the contiguous frames that were
