@@ -1,3 +1,5 @@
+import RealModule
+
 /// Frame-level voice decision for one channel: hysteresis on the frame's SNR above the
 /// channel's noise floor (level-invariant, after Sohn et al. 1999: a quiet caller at
 /// -35 dBFS and a loud agent at -8 dBFS are judged alike), a hangover for decaying word
@@ -74,14 +76,18 @@ public struct VoiceActivityDetector: Sendable {
         /// voiced peaks of babble there must not become the party's first word. Later
         /// onsets need only `backgroundMarginDb` (and `onsetRangeDb` of the speech level).
         public var firstOnsetMarginDb = 4.0
-        /// The background's spread is its tracked quantile over its tracked median, dB:
-        /// about 1 dB for steady hiss and hum, 3-6 dB for babble. The first onset needs this
+        /// The background's spread is its tracked quantile over its tracked median, on
+        /// levels smoothed over a syllable (`BackgroundSpread`), dB: under 1 dB for steady
+        /// hiss, hum and pink noise, several dB for babble. The first onset needs this
         /// many spreads more, the spread counted up to `firstOnsetSpreadCapDb` (a spread
         /// that grew out of the party's own soft speech must not lock the first word out).
         /// Together with the margin: 4-10 dB over the background. Tuned, like `onsetVoicing`,
         /// on seeds 1-40 and the `tune` half of the real recordings (README, "Accuracy").
         public var firstOnsetSpreadFactor = 3.0
         public var firstOnsetSpreadCapDb = 2.0
+        /// Weight of the past in the level the spread is measured on, per frame: 0.9 is a
+        /// time constant of about 10 frames (100 ms), a syllable.
+        public var spreadSmoothingWeight = 0.9
         /// Before the party has spoken, only frames under this SNR and this periodicity
         /// teach the background: a party whose first word comes with the first frame must
         /// not have it learned as background (which would lift the first-onset bar over
@@ -144,9 +150,9 @@ public struct VoiceActivityDetector: Sendable {
     private var backgroundDbfs: Double?
     /// The same for the raw band's levels.
     private var rawBackgroundDbfs: Double?
-    /// Medians of the background levels, dBFS: the background's spread is the quantile over them.
-    private var backgroundMedianDbfs = 0.0
-    private var rawBackgroundMedianDbfs = 0.0
+    /// How far the background swings, per band (see `firstOnsetSpreadFactor`).
+    private var spread = BackgroundSpread()
+    private var rawSpread = BackgroundSpread()
     private var backgroundFrames = 0
 
     public init(config: Config = Config()) {
@@ -166,6 +172,8 @@ public struct VoiceActivityDetector: Sendable {
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Bool? {
         let tonal = observation.toneActive || observation.predictionResidual < config.tonalResidual
+        spread.smooth(levelDbfs: observation.levelDbfs, weight: config.spreadSmoothingWeight)
+        rawSpread.smooth(levelDbfs: observation.rawLevelDbfs, weight: config.spreadSmoothingWeight)
         let eligible = !observation.explainedByLeak && !tonal
         let weak = eligible && observation.snrDb >= config.continueSNRDb
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
@@ -229,11 +237,11 @@ public struct VoiceActivityDetector: Sendable {
     /// stands out in whichever band its noise leaves cleaner.
     private func overBackground(_ observation: Observation, by margin: Double, spreads: Double = 0) -> Bool {
         guard let background = backgroundDbfs, let rawBackground = rawBackgroundDbfs else { return true }
-        func bar(_ quantile: Double, _ median: Double) -> Double {
-            quantile + margin + spreads * min(config.firstOnsetSpreadCapDb, max(0, quantile - median))
+        func bar(_ quantile: Double, _ spread: BackgroundSpread) -> Double {
+            quantile + margin + spreads * min(config.firstOnsetSpreadCapDb, spread.db)
         }
-        return observation.levelDbfs >= bar(background, backgroundMedianDbfs)
-            || observation.rawLevelDbfs >= bar(rawBackground, rawBackgroundMedianDbfs)
+        return observation.levelDbfs >= bar(background, spread)
+            || observation.rawLevelDbfs >= bar(rawBackground, rawSpread)
     }
 
     /// Moves the background quantiles one step toward a non-speech frame's levels (digital
@@ -245,16 +253,16 @@ public struct VoiceActivityDetector: Sendable {
         guard let current = backgroundDbfs, let rawCurrent = rawBackgroundDbfs else {
             backgroundDbfs = levelDbfs
             rawBackgroundDbfs = observation.rawLevelDbfs
-            backgroundMedianDbfs = levelDbfs
-            rawBackgroundMedianDbfs = observation.rawLevelDbfs
+            spread.start()
+            rawSpread.start()
             return
         }
         backgroundFrames += 1
         let step = backgroundFrames <= config.backgroundLearningFrames ? config.backgroundLearningStepDb : config.backgroundStepDb
-        backgroundDbfs = quantileStep(current, toward: levelDbfs, step: step)
-        rawBackgroundDbfs = quantileStep(rawCurrent, toward: observation.rawLevelDbfs, step: step)
-        backgroundMedianDbfs = quantileStep(backgroundMedianDbfs, toward: levelDbfs, step: step, quantile: 0.5)
-        rawBackgroundMedianDbfs = quantileStep(rawBackgroundMedianDbfs, toward: observation.rawLevelDbfs, step: step, quantile: 0.5)
+        backgroundDbfs = Self.quantileStep(current, toward: levelDbfs, step: step, quantile: config.backgroundQuantile)
+        rawBackgroundDbfs = Self.quantileStep(rawCurrent, toward: observation.rawLevelDbfs, step: step, quantile: config.backgroundQuantile)
+        spread.track(step: step, upperQuantile: config.backgroundQuantile)
+        rawSpread.track(step: step, upperQuantile: config.backgroundQuantile)
     }
 
     /// Whether the party has had speech strong enough to set its speech level
@@ -263,9 +271,40 @@ public struct VoiceActivityDetector: Sendable {
 
     /// One step of a quantile tracker: up by `step * quantile`, down by `step * (1 - quantile)`,
     /// so it settles where that share of the levels lies below it.
-    private func quantileStep(_ current: Double, toward level: Double, step: Double, quantile: Double? = nil) -> Double {
-        let q = quantile ?? config.backgroundQuantile
-        return level > current ? current + step * q : current - step * (1 - q)
+    static func quantileStep(_ current: Double, toward level: Double, step: Double, quantile: Double) -> Double {
+        level > current ? current + step * quantile : current - step * (1 - quantile)
+    }
+
+    /// The background's spread in one band: its upper quantile over its median, both
+    /// tracked on the level smoothed over about 100 ms. Frame by frame, steady noise swings
+    /// about as much as babble (a 10 ms frame of pink noise varies by several dB); smoothed,
+    /// steady noise holds within a dB while babble keeps its syllables' swing.
+    struct BackgroundSpread: Sendable {
+        /// Power smoothed over every frame (speech too: the tracker only reads it on background frames).
+        private var smoothedPower = 0.0
+        private var upper: Double?
+        private var median = 0.0
+
+        /// Spread so far, dB (0 before the first background frame).
+        var db: Double { upper.map { max(0, $0 - median) } ?? 0 }
+
+        mutating func smooth(levelDbfs: Double, weight: Double) {
+            smoothedPower = weight * smoothedPower + (1 - weight) * Double.exp10(levelDbfs / 10)
+        }
+
+        private var smoothedDbfs: Double { 10 * Double.log10(max(smoothedPower, 1e-20)) }
+
+        /// Starts both trackers at the smoothed level (the first background frame).
+        mutating func start() {
+            upper = smoothedDbfs
+            median = smoothedDbfs
+        }
+
+        mutating func track(step: Double, upperQuantile: Double) {
+            let level = smoothedDbfs
+            upper = VoiceActivityDetector.quantileStep(upper ?? level, toward: level, step: step, quantile: upperQuantile)
+            median = VoiceActivityDetector.quantileStep(median, toward: level, step: step, quantile: 0.5)
+        }
     }
 
     /// Marks, walking back from the newest pending frame, the contiguous frames that were

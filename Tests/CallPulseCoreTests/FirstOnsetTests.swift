@@ -23,10 +23,14 @@ import Testing
         return count
     }
 
-    /// Babble-like background: levels swinging between -50 and -42 dBFS frame by frame, so
-    /// its 85th percentile sits near -42 and its median near -46 (spread about 4 dB, counted
-    /// as `firstOnsetSpreadCapDb`).
-    static let swingingBackground: [VoiceActivityDetector.Observation] = (0..<600).map { background($0 % 2 == 0 ? -50 : -42) }
+    /// Babble-like background: levels swinging between -50 and -42 dBFS every 200 ms, at the
+    /// pace of syllables, so its 85th percentile sits near -42 and its spread (measured on
+    /// levels smoothed over 100 ms) is several dB, counted as `firstOnsetSpreadCapDb`.
+    static let swingingBackground: [VoiceActivityDetector.Observation] = (0..<600).map { background(($0 / 20) % 2 == 0 ? -50 : -42) }
+
+    /// Steady noise: frame levels alternating -47 and -45 dBFS (a 10 ms frame of noise
+    /// varies), which smoothed over 100 ms hold within a fraction of a dB: no spread.
+    static let steadyBackground: [VoiceActivityDetector.Observation] = (0..<600).map { background($0 % 2 == 0 ? -47 : -45) }
 
     @Test("before the party has spoken, a voiced peak 6 dB over a swinging background is not speech")
     func firstOnsetNeedsMoreThanTheBackgroundSwing() {
@@ -48,6 +52,16 @@ import Testing
         // 14 dB over the 85th percentile, 4 dB over the first-onset bar.
         let word = Array(repeating: Self.voiced(-28), count: 20)
         #expect(Self.speechFrames(&detector, word) >= 20)
+    }
+
+    @Test("before the party has spoken, steady noise asks only the first-onset margin")
+    func steadyNoiseHasNoSpread() {
+        let config = VoiceActivityDetector.Config()
+        var detector = VoiceActivityDetector(config: config)
+        _ = Self.speechFrames(&detector, Self.steadyBackground)
+        // 6 dB over the 85th percentile (about -45): over 4 dB, under 4 + 3 x 2 dB.
+        #expect(config.firstOnsetMarginDb < 6)
+        #expect(Self.speechFrames(&detector, Array(repeating: Self.voiced(-39), count: 20)) >= 20)
     }
 
     @Test("once the party has spoken, the same peak starts speech again")
