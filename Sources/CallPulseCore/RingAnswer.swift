@@ -46,8 +46,12 @@ public enum RingAnswer {
         let goOnWithin = FrameClock.frames(config.ringsGoOnWithinS)
         let guardFrames = FrameClock.frames(config.ringsGoOnGuardS)
         let onsets = speech.map(\.startFrame).filter { $0 >= first.onsetFrame }.sorted()
+        // The same holds inside a burst: the tone stops when the call is answered, so an
+        // onset while a burst sounds on for more than the guard after it (the ringback heard
+        // through the headset's leak, a voice in the room) did not answer.
         let firstSpeech = onsets.first { onset in
             sortedRings.filter { $0.onsetFrame > onset + guardFrames && $0.onsetFrame <= onset + goOnWithin }.count < config.ringsThatGoOn
+                && !ringBursts.contains { $0.startFrame <= onset && onset < $0.endFrame && $0.endFrame - onset > guardFrames }
         }
         if let speech = firstSpeech {
             if ringBursts.contains(where: { $0.startFrame <= speech && speech < $0.endFrame }) {

@@ -11,6 +11,11 @@ extension ToneDetector {
     static let endSearchBackFrames = 7
     /// The end search stops after this many frames in a row under the edge threshold.
     static let endMissFrames = 3
+    /// A previous burst with less than this share of a new burst's energy (-3 dB) is background
+    /// (a voice of the babble behind the ringing), not a note the new burst continues.
+    static let backgroundBurstRatio = 0.5
+    /// Steadiness is judged without the most deviant block once a burst has this many blocks.
+    static let minBlocksForOutlier = 5
 
     mutating func analyzeBlock() -> Change? {
         let now = framesProcessed
@@ -82,16 +87,19 @@ extension ToneDetector {
 
         // Pre-gap: up to a second before the onset, after the previous burst. A burst that
         // follows the previous one within 0.13 s continues it (a melody, a voice): never quiet.
-        let gapStart = max(onset - Self.preGapFrames, lastBurstEnd ?? 0, framesProcessed - Self.historyFrames)
-        let gapEnd = onset - Self.preGapGuardFrames
+        // A previous burst well under this tone (a voice of the babble behind the ringing) is
+        // part of the gap, not a note the tone continues.
         let toneSums = energySums(from: onset, to: now)
         let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
+        let previousEnd = lastBurstEnergy < Float(Self.backgroundBurstRatio) * toneEnergy ? nil : lastBurstEnd
+        let gapStart = max(onset - Self.preGapFrames, previousEnd ?? 0, framesProcessed - Self.historyFrames)
+        let gapEnd = onset - Self.preGapGuardFrames
         var ratio = 0.0
         if gapEnd - gapStart >= Self.minPreGapFrames {
             let before = energySums(from: gapStart, to: gapEnd)
             ratio = toneEnergy > 0 ? Double(before.energy / Float(max(before.samples, 1)) / toneEnergy) : .infinity
         }
-        if let lastBurstEnd, gapStart == lastBurstEnd, gapEnd - gapStart < Self.preGapFrames / 2 {
+        if let previousEnd, gapStart == previousEnd, gapEnd - gapStart < Self.preGapFrames / 2 {
             // Less than half a second since the last burst: too little to call the gap quiet.
             ratio = .infinity
         }
@@ -128,13 +136,24 @@ extension ToneDetector {
         end = max(end, burstOnset + 1)
         let logged = min(burstBlocks, Self.maxLoggedBlocks)
         let trim = logged >= 2 * Self.edgeBlocks + 2 ? Self.edgeBlocks : (logged >= 4 ? 1 : 0)
-        var lowest = Double.infinity, highest = -Double.infinity, sum = 0.0
-        for i in trim..<(logged - trim) {
+        var sum = 0.0
+        for i in trim..<(logged - trim) { sum += burstCentroids[i] }
+        let centroid = sum / Double(max(logged - 2 * trim, 1))
+        // The spread leaves out the one block furthest from the mean when there are enough:
+        // a burst of noise under a ring tone moves one block's centroid; vibrato moves them all.
+        var outlier = -1
+        if logged - 2 * trim >= Self.minBlocksForOutlier {
+            var furthest = -1.0
+            for i in trim..<(logged - trim) where abs(burstCentroids[i] - centroid) > furthest {
+                furthest = abs(burstCentroids[i] - centroid)
+                outlier = i
+            }
+        }
+        var lowest = Double.infinity, highest = -Double.infinity
+        for i in trim..<(logged - trim) where i != outlier {
             lowest = min(lowest, burstCentroids[i])
             highest = max(highest, burstCentroids[i])
-            sum += burstCentroids[i]
         }
-        let centroid = sum / Double(max(logged - 2 * trim, 1))
         let track = ToneTrack(
             startFrame: burstOnset, endFrame: end, centroidHz: centroid,
             spreadHz: highest - lowest,
@@ -142,6 +161,8 @@ extension ToneDetector {
             preGapRatio: burstPreGapRatio
         )
         lastBurstEnd = end
+        let burstSums = energySums(from: burstOnset, to: end)
+        lastBurstEnergy = burstSums.energy / Float(max(burstSums.samples, 1))
         return .ended(track)
     }
 }

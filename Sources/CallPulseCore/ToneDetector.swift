@@ -73,6 +73,9 @@ public struct ToneDetector: Sendable {
     /// A tone block whose centroid is further than this from the burst's mean ends the burst, Hz
     /// (a tone plan's tone holds to < 1 Hz; the next note of a melody moves ≥ 20 Hz).
     static let maxCentroidJumpHz = 6.0
+    /// Bins under this share of the cluster's strongest bin (-10 dB) are left out of the
+    /// block centroid: they hold the noise, not the tone's main lobe.
+    static let centroidBinShare: Float = 0.1
 
     // MARK: Fixed after init
 
@@ -134,6 +137,8 @@ public struct ToneDetector: Sendable {
     var burstPreGapRatio = 0.0
     var burstFrequencies: [Double]? = nil
     var lastBurstEnd: Int? = nil
+    /// Mean decimated energy per sample of the last burst.
+    var lastBurstEnergy: Float = 0
     /// First coarse bin of the 120 Hz cluster that held the last block's tone.
     var bestCluster = 0
 
@@ -328,9 +333,17 @@ public struct ToneDetector: Sendable {
             neighbours += share[k]
         }
         guard Double(neighbours) <= config.maxNeighbourRatio * Double(bestSum) else { return nil }
-        var weighted = 0.0
-        for k in best..<(best + Self.clusterBins) { weighted += coarseHz[k] * Double(share[k]) }
-        let centroid = weighted / Double(bestSum)
+        // The centroid of the bins that hold the tone: noise in the cluster's weak bins
+        // (babble under the ringing) would pull it about by several hertz from block to block.
+        var peak: Float = 0
+        for k in best..<(best + Self.clusterBins) { peak = max(peak, share[k]) }
+        let strong = Self.centroidBinShare * peak
+        var weighted = 0.0, weight = 0.0
+        for k in best..<(best + Self.clusterBins) where share[k] >= strong {
+            weighted += coarseHz[k] * Double(share[k])
+            weight += Double(share[k])
+        }
+        let centroid = weighted / weight
         guard config.toneBandHz.contains(centroid) else { return nil }
         return centroid
     }

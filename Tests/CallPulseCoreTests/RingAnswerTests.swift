@@ -47,16 +47,41 @@ struct RingAnswerTests {
         #expect(summary?.answered == false && summary?.rings == 5 && summary?.firstRingS == 0.5)
     }
 
+    /// Rings as `singleRings`, the last burst cut short `cutAfter` frames after `onset`: the
+    /// answer stops the ringing.
+    func ringsCut(_ count: Int, at onset: Int, cutAfter: Int = 15) -> [Ring] {
+        var rings = singleRings(count)
+        let last = rings[count - 1].bursts[0]
+        rings[count - 1] = Ring(bursts: [ToneBurst(startFrame: last.startFrame, endFrame: min(last.endFrame, onset + cutAfter), frequenciesHz: [425])])
+        return rings
+    }
+
     @Test("speech that starts during a burst answers at its onset; that ring counts")
     func speechDuringBurst() {
-        // The answer stops the ringing: the third ring is the last one heard.
-        let summary = summarize(singleRings(3), speechAt: 1_050 + 30)
+        // The answer stops the ringing: the third ring, cut short, is the last one heard.
+        let summary = summarize(ringsCut(3, at: 1_080), speechAt: 1_050 + 30)
         #expect(summary?.answeredS == 10.8)
         #expect(summary?.rings == 3)
         #expect(summary?.ringToAnswerS == 10.3)
         // At the first frame of the burst, the ring has started: it counts.
-        #expect(summarize(singleRings(3), speechAt: 1_050)?.rings == 2)
-        #expect(summarize(singleRings(3), speechAt: 1_051)?.rings == 3)
+        #expect(summarize(ringsCut(3, at: 1_050), speechAt: 1_050)?.rings == 2)
+        #expect(summarize(ringsCut(3, at: 1_051), speechAt: 1_051)?.rings == 3)
+    }
+
+    @Test("an onset while the burst sounds on for more than 0.5 s did not answer")
+    func burstSoundsOn() {
+        // The ringback heard through the agent's headset, taken for speech 0.3 s into the
+        // third burst, which sounds on to its full second: not the answer. The customer
+        // speaks 0.8 s after that burst: answered at its end.
+        let rings = singleRings(3)
+        let leak = Segment(party: .agent, startFrame: 1_080, endFrame: 1_140)
+        let customer = Segment(party: .customer, startFrame: 1_230, endFrame: 1_400)
+        let summary = RingAnswer.summarize(rings: rings, bursts: rings.flatMap(\.bursts), toneHz: [425], cadenceS: [1.0, 4.0],
+                                           speech: [leak, customer], config: RingConfig())
+        #expect(summary?.answeredS == 11.5 && summary?.rings == 3 && summary?.ringToAnswerS == 11.0)
+        // Cut 0.5 s after the onset (the guard), the same onset still answers.
+        let cut = summarize(ringsCut(3, at: 1_080, cutAfter: 50), speechAt: 1_080)
+        #expect(cut?.answeredS == 10.8)
     }
 
     @Test("an onset after which the ringing goes on did not answer")
