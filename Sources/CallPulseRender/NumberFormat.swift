@@ -105,8 +105,17 @@ extension String {
 
     /// The first `length` Characters, the same shortcut as `characterCount`.
     func prefix(characters length: Int) -> String {
-        guard unicodeScalars.allSatisfy(\.standsAlone) else { return String(prefix(length)) }
-        return String(String.UnicodeScalarView(unicodeScalars.prefix(length)))
+        let scalars = unicodeScalars
+        var index = scalars.startIndex
+        var taken = 0
+        while index != scalars.endIndex {
+            // The scalar at the cut stands alone too, so nothing kept joins it.
+            guard scalars[index].standsAlone else { return String(prefix(Swift.max(0, length))) }
+            if taken >= length { return String(self[..<index]) }
+            taken += 1
+            scalars.formIndex(after: &index)
+        }
+        return self
     }
 }
 
