@@ -42,34 +42,31 @@ extension SessionStore {
         var figureArguments: StatementArguments = [limits.maxRings]
         figureArguments += arguments
         // Per figure and agent, the values at the ranks `Percentile.linear` reads for the
-        // median and the 90th percentile: ⌊(n - 1)·p⌋ and the one after.
-        let spreadSQL = """
-            WITH v AS (
-                SELECT 0 AS figure, agent, ring_to_answer_s AS x FROM session WHERE \(whereSQL) AND ring_to_answer_s IS NOT NULL
-                UNION ALL
-                SELECT 1, agent, agent_share FROM session WHERE \(whereSQL) AND agent_share IS NOT NULL AND \(conversation)
-                UNION ALL
-                SELECT 2, agent, response_latency_median_s FROM session WHERE \(whereSQL) AND response_latency_median_s IS NOT NULL AND \(conversation)
-            ), ranked AS (
-                SELECT figure, agent, x, row_number() OVER (PARTITION BY figure, agent ORDER BY x) - 1 AS i,
-                    count(*) OVER (PARTITION BY figure, agent) AS n
-                FROM v
+        // median and the 90th percentile: ⌊(n - 1)·p⌋ and the one after. One query per figure
+        // (one sort each; a UNION ALL of the three sorted them all twice).
+        func spreadSQL(_ column: String, _ condition: String) -> String {
+            """
+            SELECT agent, i, n, x FROM (
+                SELECT agent, x, row_number() OVER (PARTITION BY agent ORDER BY x) - 1 AS i,
+                    count(*) OVER (PARTITION BY agent) AS n
+                FROM (SELECT agent, \(column) AS x FROM session WHERE \(whereSQL) AND \(column) IS NOT NULL AND \(condition))
             )
-            SELECT figure, agent, i, n, x FROM ranked
             WHERE i IN (CAST((n - 1) * 0.5 AS INTEGER), CAST((n - 1) * 0.5 AS INTEGER) + 1,
                         CAST((n - 1) * 0.9 AS INTEGER), CAST((n - 1) * 0.9 AS INTEGER) + 1)
             """
-        let spreadArguments = arguments + arguments + arguments
+        }
+        let spreads = [spreadSQL("ring_to_answer_s", "true"), spreadSQL("agent_share", conversation),
+                       spreadSQL("response_latency_median_s", conversation)]
+        // The calls to review ranked on the partial index alone; only the few listed are read whole.
         let reviewSQL = """
-            SELECT agent, id, json_extract(summary_json, '$.session.started_at'), source_path,
-                (SELECT json_group_array(json_extract(a.value, '$.message')) FROM json_each(summary_json, '$.alerts') a),
-                alert_severity
+            SELECT s.agent, s.id, json_extract(s.summary_json, '$.session.started_at'), s.source_path,
+                (SELECT json_group_array(json_extract(a.value, '$.message')) FROM json_each(s.summary_json, '$.alerts') a),
+                s.alert_severity
             FROM (
-                SELECT agent, id, summary_json, source_path, alert_severity,
-                    row_number() OVER (PARTITION BY agent ORDER BY alert_count DESC, alert_severity DESC, id) AS rank
+                SELECT id, row_number() OVER (PARTITION BY agent ORDER BY alert_count DESC, alert_severity DESC, id) AS rank
                 FROM session WHERE \(whereSQL) AND alert_count > 0
-            )
-            WHERE rank <= ? ORDER BY agent, rank
+            ) r JOIN session s ON s.id = r.id
+            WHERE r.rank <= ? ORDER BY s.agent, r.rank
             """
         var reviewArguments = arguments
         reviewArguments += [max(0, reviewCount)]
@@ -85,12 +82,13 @@ extension SessionStore {
 
         // (figure, agent) → rank → value
         var ranked: [Int: [String?: (count: Int, values: [Int: Double])]] = [:]
-        for row in try Row.fetchAll(db, sql: spreadSQL, arguments: spreadArguments) {
-            let figure: Int = row[0]
-            let agent: String? = row[1]
-            var entry = ranked[figure, default: [:]][agent] ?? (row[3], [:])
-            entry.values[row[2]] = row[4]
-            ranked[figure, default: [:]][agent] = entry
+        for (figure, sql) in spreads.enumerated() {
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                let agent: String? = row[0]
+                var entry = ranked[figure, default: [:]][agent] ?? (row[2], [:])
+                entry.values[row[1]] = row[3]
+                ranked[figure, default: [:]][agent] = entry
+            }
         }
         func spread(_ figure: Int, _ agent: String?) -> Report.Spread {
             guard let entry = ranked[figure]?[agent] else { return Report.Spread([]) }

@@ -247,8 +247,9 @@ public final class SessionStore: Sendable {
         }
         // `report` in SQL (SessionStore+Report): how far past their limits a session's alerts
         // are (the review ranking, `Report.severity` summed), back-filled from the summaries
-        // kept; and indexes that cover the review ranking and the shift figures, so neither
-        // reads the summaries (the rows after `summary_json` sit behind its overflow pages).
+        // kept; and indexes that cover the figures, the review ranking and the shift figures:
+        // a row is ~4.5 KB with its summary, so a scan of the table reads every summary's
+        // pages, and one of an index a few bytes a row.
         migrator.registerMigration("v4: report columns") { db in
             try db.alter(table: SessionRecord.databaseTableName) { table in
                 table.add(column: "alert_severity", .double).notNull().defaults(to: 0)
@@ -260,8 +261,12 @@ public final class SessionStore: Sendable {
                     FROM json_each(session.summary_json, '$.alerts') a), 0)
                 WHERE alert_count > 0 AND json_valid(summary_json)
                 """)
-            try db.execute(sql: "CREATE INDEX session_review ON session (agent, alert_count, alert_severity, id) WHERE alert_count > 0")
-            try db.execute(sql: "CREATE INDEX session_shift_calls ON session (agent, shift_id, call_offset_s, duration_s) WHERE shift_id IS NOT NULL")
+            try db.execute(sql: """
+                CREATE INDEX session_report ON session (agent, sort_at, answered, rings, ring_to_answer_s, agent_share,
+                    response_latency_median_s, dead_air_count, agent_interruptions, alert_count)
+                """)
+            try db.execute(sql: "CREATE INDEX session_review ON session (agent, alert_count, alert_severity, id, sort_at) WHERE alert_count > 0")
+            try db.execute(sql: "CREATE INDEX session_shift_calls ON session (agent, shift_id, call_offset_s, duration_s, sort_at) WHERE shift_id IS NOT NULL")
         }
         return migrator
     }
