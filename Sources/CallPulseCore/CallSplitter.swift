@@ -154,8 +154,8 @@ public struct CallSplitter: Sendable {
         seen = Seen(channels: layout.channelCount)
     }
 
-    /// The call under way: its number, where it started and its analyzer (fed to the latest
-    /// whole examination step), for the live view; `nil` between calls.
+    /// The call under way: its number, where it started and its analyzer (fed every sample so
+    /// far), for the live view; `nil` between calls.
     public var currentCall: (index: Int, offsetFrame: Int, analyzer: CallAnalyzer)? {
         open.map { ($0.index, $0.startFrame, $0.analyzer) }
     }
