@@ -62,9 +62,12 @@ public enum CaptureRead: Equatable, Sendable {
 /// Bytes in, Float samples (full scale 1.0) out, with the same scaling as the WAV reader,
 /// so that the same audio gives the same figures live and offline.
 public final class ALSACapture {
-    /// Period length asked for, in milliseconds: 10 ms, one analysis frame, so that audio
-    /// reaches the analysis (and the screen) with at most one frame of buffering delay.
-    public static let periodMs = 10
+    /// Period length asked for, in milliseconds: 20 ms, two analysis frames. Each period wakes
+    /// the process (the capture thread and the session), and on the shared virtual machine
+    /// those wake-ups were most of a paced `callpulse live`'s CPU: 10 ms periods cost about a
+    /// third more (README "Performance"). The screen is redrawn every 50 ms and the voice
+    /// detector looks 80 ms back, so 10 ms more buffering is not seen.
+    public static let periodMs = 20
     /// Device buffer asked for, in milliseconds: 250 ms (25 periods) absorbs a slow redraw
     /// or a busy machine without an overrun while keeping the delay of a late read bounded.
     public static let bufferMs = 250

@@ -119,7 +119,7 @@ public final class LiveSession {
         splitter == nil ? FrameClock.seconds(analyzer.framesProcessed) : Double(samplesFed / (sampleRateHz / FrameClock.framesPerSecond)) / Double(FrameClock.framesPerSecond)
     }
 
-    /// Frames of audio taken so far (the current call's, in shift mode, trailing the capture).
+    /// Frames of audio taken so far (in shift mode the capture's; the current call's analyzer has every sample of it too).
     private var framesForCadence: Int {
         splitter == nil ? analyzer.framesProcessed : samplesFed / (sampleRateHz / FrameClock.framesPerSecond)
     }

@@ -1,18 +1,23 @@
 /// SPEC "Calls in a shift": a capture that holds many calls, cut into calls as it streams.
 ///
-/// A *watcher* (`CallAnalyzer` over the whole capture, never summarised) finds where calls
-/// start and end; each call gets its own `CallAnalyzer`, fed the call's audio alone from a
-/// short sample history, so a call's figures are, by construction, those `analyze` gives
-/// for the cut-out audio. The call's analyzer trails the watcher by `lagFrames`: when the
-/// watcher settles a speech segment that ends at frame E, the call's analyzer has not yet
-/// passed E, is fed exactly to E and copied (a value copy: the checkpoint). When the line
-/// is released, the last checkpoint before the release is finished: the call's audio ends
-/// at the end of its last speech, and the idle time after it is no part of the call.
+/// Between calls a *watcher* (`CallAnalyzer` over the line since the last release, never
+/// summarised) looks for a call's start. Once a call starts, the watcher is dropped and the
+/// call's own `CallAnalyzer` — fed the call's audio alone, from a short sample history —
+/// watches for its end: one analyzer per frame, in a call as between calls. A call's
+/// figures are, by construction, those `analyze` gives for the cut-out audio.
 ///
-/// Cost: per frame, the watcher and (in a call) the call's analyzer; per settled segment,
-/// one analyzer copy. Nothing grows with the length of the shift except the watcher's own
-/// lists of segments, tone bursts and ring events, which are appended to and read from the
-/// last position seen, never walked whole.
+/// The call's audio ends at the end of its last speech before the release, which the
+/// analyzer only knows ~0.3 s later, when that segment settles. So the call keeps, every
+/// examination (100 ms), a *restart point* (a value copy of its analyzer) for the last
+/// `restartPointLimit` of them, and when a segment settles at frame E a *checkpoint*: the
+/// restart point at or before E plus the samples from there to E. At the release the chosen
+/// checkpoint is replayed (at most 100 ms of audio) and finished.
+///
+/// Cost: per frame, one analyzer; per examination, one analyzer copy; per settled segment,
+/// up to 100 ms of samples copied; per call, up to 100 ms of audio analysed twice. Nothing
+/// grows with the length of the shift: the watcher is fresh after each release, and the
+/// lists read per examination (segments, tone bursts, ring events) are read from the last
+/// position seen, never walked whole.
 ///
 /// Decisions the SPEC left open:
 /// - A call starts on a ring, or on a *settled* line speech segment (an open one may still
@@ -25,6 +30,8 @@
 /// - `stop` (end of input) keeps everything up to the last sample.
 /// - The start can reach back at most `historyS` (the sample history); earlier audio of a
 ///   very long first utterance is cut off.
+/// - Starts and ends are decided every `examineFrames` of the capture, on whole multiples of
+///   it: the same decisions whatever the size of the blocks fed (live periods, file blocks).
 public struct CallSplitter: Sendable {
     /// Settings of the splitting (SPEC "Calls in a shift").
     public struct Config: Sendable, Equatable {
@@ -53,10 +60,13 @@ public struct CallSplitter: Sendable {
         case ended(Call)
     }
 
-    /// Frames the call's analyzer trails the watcher: 1 s, over the ~0.3 s a segment end
-    /// takes to settle (200 ms bridge, 40 ms look-back) plus the 100 ms examine step.
-    static let lagFrames = 100
-    /// Sample history kept for back-dating a call's start and for the lag, s.
+    /// Restart points kept per call: 7, one per examination, so the oldest is 0.6 s back, over
+    /// the ≤ 0.3 s a segment end takes to settle (200 ms bridge, 80 ms look-back) plus the
+    /// 100 ms examine step. A segment that settles later is cut at the oldest one. Each is an
+    /// analyzer's worth of memory (~75 KB at 8 kHz): 11 took an 8-hour shift's peak from 29.6
+    /// to 30.5 MiB.
+    static let restartPointLimit = 7
+    /// Sample history kept for back-dating a call's start and for checkpoints, s.
     public static let historyS = 30
     /// Checkpoints kept per call (the last ones; a disconnect tone picks the one before it).
     static let checkpointLimit = 8
@@ -67,17 +77,19 @@ public struct CallSplitter: Sendable {
     /// A fresh watcher's rings start calls only after this many frames: 1 s, longer than the
     /// 0.2-0.6 s bursts and gaps of a disconnect tone that may still be sounding.
     static let ringArmFrames = 100
-    /// Frames fed to the watcher between two examinations: 100 ms.
+    /// Frames between two examinations: 100 ms.
     static let examineFrames = 10
 
     public let sampleRateHz: Int
     public let layout: ChannelLayout
     public let config: AnalyzerConfig
     public let shift: Config
+    /// Sample frames between two examinations.
+    private let stepSamples: Int
     /// The analyzer watching the line since the last release (a fresh one after each call:
-    /// the ring tracker learns one call's cadence, and its lists stay a call long): what the
-    /// view's meters read between calls.
-    public private(set) var watcher: CallAnalyzer
+    /// the ring tracker learns one call's cadence, and its lists stay short). Not fed while
+    /// a call is open.
+    private var watcher: CallAnalyzer
     /// Capture frame of the watcher's frame 0.
     private var origin = 0
     /// Capture frame before which a ring does not start a call (the tail of a disconnect tone
@@ -87,9 +99,8 @@ public struct CallSplitter: Sendable {
     /// The channel that carries the line: the customer's, else the only one.
     private let lineChannel: Int
     private var history: SampleHistory
-    private var seenSegments: [Int]
-    private var seenBursts: [Int]
-    private var seenRings = 0
+    /// What the watcher has reported and been read.
+    private var seen: Seen
     private var open: OpenCall?
     private var callCount = 0
     /// Frame before which no new call may start (the last release).
@@ -97,13 +108,35 @@ public struct CallSplitter: Sendable {
     /// The agent's latest settled segment (a greeting that may lead into line speech).
     private var lastAgentSegment: Segment?
 
+    /// How many of an analyzer's segments, tone bursts and rings have been read, per channel.
+    private struct Seen: Sendable {
+        var segments: [Int]
+        var bursts: [Int]
+        var rings = 0
+
+        init(channels: Int) {
+            segments = Array(repeating: 0, count: channels)
+            bursts = Array(repeating: 0, count: channels)
+        }
+    }
+
+    /// Where a call's audio may end: the analyzer at a restart point at or before `frame`,
+    /// and the call's interleaved samples from there to `frame`.
+    private struct Checkpoint: Sendable {
+        var frame: Int
+        var base: CallAnalyzer
+        var samples: [Float]
+    }
+
     private struct OpenCall: Sendable {
         var index: Int
         var startFrame: Int
+        /// The call's analyzer, fed every sample of the call so far.
         var analyzer: CallAnalyzer
-        /// Absolute frame up to which `analyzer` has been fed.
-        var fedFrame: Int
-        var checkpoints: [(frame: Int, analyzer: CallAnalyzer)]
+        var seen: Seen
+        /// Copies of `analyzer`, each with the capture sample it was fed up to, oldest first.
+        var restartPoints: [(sample: Int, analyzer: CallAnalyzer)]
+        var checkpoints: [Checkpoint]
         var hasSpeech = false
         var lastLineActivityFrame: Int
         var shortBursts: [ToneBurst] = []
@@ -114,15 +147,15 @@ public struct CallSplitter: Sendable {
         self.layout = layout
         self.config = config
         self.shift = shift
+        stepSamples = (sampleRateHz / FrameClock.framesPerSecond) * Self.examineFrames
         watcher = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
         lineChannel = layout.parties.firstIndex(of: .customer) ?? (layout.channelCount - 1)
         history = SampleHistory(frames: Self.historyS * sampleRateHz, channels: layout.channelCount)
-        seenSegments = Array(repeating: 0, count: layout.channelCount)
-        seenBursts = Array(repeating: 0, count: layout.channelCount)
+        seen = Seen(channels: layout.channelCount)
     }
 
-    /// The call under way: its number, where it started and its analyzer (trailing the
-    /// capture by `lagFrames`), for the live view; `nil` between calls.
+    /// The call under way: its number, where it started and its analyzer (fed every sample so
+    /// far), for the live view; `nil` between calls.
     public var currentCall: (index: Int, offsetFrame: Int, analyzer: CallAnalyzer)? {
         open.map { ($0.index, $0.startFrame, $0.analyzer) }
     }
@@ -133,19 +166,25 @@ public struct CallSplitter: Sendable {
     /// Feeds interleaved samples, in any amount; returns the calls that started or ended.
     public mutating func process(interleaved samples: UnsafeBufferPointer<Float>) -> [Event] {
         let channels = layout.channelCount
-        // Pieces end on whole multiples of the step in the capture, so that a fresh watcher
-        // starts on a frame boundary.
-        let stepFrames = (sampleRateHz / FrameClock.framesPerSecond) * Self.examineFrames
         var events: [Event] = []
         var start = 0
         while start < samples.count {
-            if freshWatcherDue && history.endSample % stepFrames == 0 { startFreshWatcher() }
-            let take = stepFrames - history.endSample % stepFrames
+            // Pieces end on whole multiples of the step in the capture, so that a fresh watcher
+            // starts on a frame boundary and examinations fall on the same samples every time.
+            if freshWatcherDue { startFreshWatcher() }
+            let take = stepSamples - history.endSample % stepSamples
             let end = min(samples.count, start + take * channels)
             let piece = UnsafeBufferPointer(rebasing: samples[start..<end])
             history.append(piece)
-            watcher.process(interleaved: piece)
-            examine(&events)
+            if open != nil {
+                open!.analyzer.process(interleaved: piece)
+            } else {
+                watcher.process(interleaved: piece)
+            }
+            if history.endSample % stepSamples == 0 {
+                if open == nil { watch(&events) }
+                if open != nil { follow(atSample: history.endSample, mayEnd: true, &events) }
+            }
             start = end
         }
         return events
@@ -154,79 +193,40 @@ public struct CallSplitter: Sendable {
     /// Ends the capture: a call still open ends `stop`, with every sample up to the end.
     public mutating func finish() -> [Event] {
         guard var call = open else { return [] }
-        feed(&call, toSample: history.endSample)
         open = nil
         return [.ended(Call(index: call.index, offsetFrame: call.startFrame, analysis: call.analyzer.finish(), endedBy: .stop))]
     }
 
-    // MARK: - Watching
+    // MARK: - Between calls: the watcher
 
-    private mutating func examine(_ events: inout [Event]) {
-        let now = origin + watcher.framesProcessed
+    /// Looks at what the watcher reported since the last look for the start of a call.
+    private mutating func watch(_ events: inout [Event]) {
         let rings = watcher.ringEvents
-        while seenRings < rings.count {
-            let onset = origin + rings[seenRings].onsetFrame
-            seenRings += 1
-            if open == nil && onset >= max(idleSinceFrame, ringArmedFrame) {
+        while seen.rings < rings.count {
+            let onset = origin + rings[seen.rings].onsetFrame
+            seen.rings += 1
+            if onset >= max(idleSinceFrame, ringArmedFrame) {
                 startCall(at: onset, &events)
+                return
             }
-            open?.lastLineActivityFrame = now
         }
         // New settled segments of every channel, in time order.
         var fresh: [(channel: Int, segment: Segment)] = []
         for c in 0..<layout.channelCount {
             let segments = watcher.settledSegments(channel: c)
-            while seenSegments[c] < segments.count {
-                var segment = segments[seenSegments[c]]
-                segment.startFrame += origin
-                segment.endFrame += origin
-                fresh.append((c, segment))
-                seenSegments[c] += 1
+            while seen.segments[c] < segments.count {
+                fresh.append((c, segments[seen.segments[c]].shifted(by: origin)))
+                seen.segments[c] += 1
             }
         }
         fresh.sort { $0.segment.startFrame < $1.segment.startFrame }
         for (c, segment) in fresh {
-            if c == lineChannel {
-                if open == nil && segment.startFrame >= idleSinceFrame {
-                    startCall(at: callStart(lineOnsetFrame: segment.startFrame), &events)
-                }
-                if let last = open?.lastLineActivityFrame { open?.lastLineActivityFrame = max(last, segment.endFrame) }
-            } else {
+            if c != lineChannel {
                 lastAgentSegment = segment
+            } else if segment.startFrame >= idleSinceFrame {
+                startCall(at: callStart(lineOnsetFrame: segment.startFrame), &events)
+                return
             }
-            if var call = open, segment.endFrame > call.startFrame {
-                call.hasSpeech = true
-                checkpoint(&call, at: segment.endFrame)
-                open = call
-            }
-        }
-        for c in 0..<layout.channelCount {
-            let bursts = watcher.toneBursts(channel: c)
-            while seenBursts[c] < bursts.count {
-                var burst = bursts[seenBursts[c]]
-                burst.startFrame += origin
-                burst.endFrame += origin
-                seenBursts[c] += 1
-                guard var call = open, burst.endFrame > call.startFrame else { continue }
-                call.lastLineActivityFrame = max(call.lastLineActivityFrame, burst.endFrame)
-                if !call.hasSpeech { checkpoint(&call, at: burst.endFrame) }
-                if c == lineChannel { noteLineBurst(&call, burst) }
-                open = call
-            }
-        }
-        guard var call = open else { return }
-        let live = watcher.liveChannels
-        if live[lineChannel].openSegment != nil || (0..<layout.channelCount).contains(where: watcher.toneSounding) {
-            call.lastLineActivityFrame = now
-        }
-        if now - Self.lagFrames > call.fedFrame {
-            feed(&call, toSample: FrameClock.firstSample(ofFrame: now - Self.lagFrames, sampleRateHz: sampleRateHz))
-        }
-        open = call
-        if call.shortBursts.count >= Self.disconnectBursts {
-            endCall(.hangupTone, before: call.shortBursts[0].startFrame, now: now, &events)
-        } else if now - call.lastLineActivityFrame >= FrameClock.frames(shift.callEndSilenceS) {
-            endCall(.lineSilence, before: Int.max, now: now, &events)
         }
     }
 
@@ -247,6 +247,103 @@ public struct CallSplitter: Sendable {
         return start
     }
 
+    /// A fresh watcher from the next sample on (at a frame boundary of the capture).
+    private mutating func startFreshWatcher() {
+        freshWatcherDue = false
+        watcher = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
+        origin = history.endSample * FrameClock.framesPerSecond / sampleRateHz
+        ringArmedFrame = origin + Self.ringArmFrames
+        seen = Seen(channels: layout.channelCount)
+    }
+
+    // MARK: - In a call: the call's own analyzer
+
+    /// Opens a call at `frame` (at most `historyS` back) and brings its analyzer up to now,
+    /// one examination step at a time, as if it had run from the call's start.
+    private mutating func startCall(at frame: Int, _ events: inout [Event]) {
+        // The history reaches back `historyS`: the first whole frame still in it.
+        var firstKept = history.startSample * FrameClock.framesPerSecond / sampleRateHz
+        while FrameClock.firstSample(ofFrame: firstKept, sampleRateHz: sampleRateHz) < history.startSample { firstKept += 1 }
+        let start = max(frame, firstKept, idleSinceFrame)
+        callCount += 1
+        let analyzer = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
+        let startSample = FrameClock.firstSample(ofFrame: start, sampleRateHz: sampleRateHz)
+        let now = history.endSample * FrameClock.framesPerSecond / sampleRateHz
+        open = OpenCall(
+            index: callCount, startFrame: start, analyzer: analyzer, seen: Seen(channels: layout.channelCount),
+            restartPoints: [(startSample, analyzer)], checkpoints: [Checkpoint(frame: start, base: analyzer, samples: [])],
+            lastLineActivityFrame: now)
+        events.append(.started(index: callCount, offsetFrame: start))
+        var position = startSample
+        while position < history.endSample {
+            let next = min(history.endSample, (position / stepSamples + 1) * stepSamples)
+            var call = open!
+            open = nil
+            history.read(from: position, to: next) { call.analyzer.process(interleaved: $0) }
+            open = call
+            position = next
+            if position < history.endSample { follow(atSample: position, mayEnd: false, &events) }
+        }
+    }
+
+    /// Reads what the call's analyzer reported since the last look, fed up to capture sample
+    /// `position`: line activity, checkpoints, a disconnect tone; ends the call on a release
+    /// (unless `mayEnd` is false: catching up on audio already past).
+    private mutating func follow(atSample position: Int, mayEnd: Bool, _ events: inout [Event]) {
+        guard var call = open else { return }
+        open = nil
+        let now = position * FrameClock.framesPerSecond / sampleRateHz
+        call.restartPoints.append((position, call.analyzer))
+        if call.restartPoints.count > Self.restartPointLimit { call.restartPoints.removeFirst() }
+        let rings = call.analyzer.ringEvents.count
+        if call.seen.rings < rings {
+            call.seen.rings = rings
+            call.lastLineActivityFrame = max(call.lastLineActivityFrame, now)
+        }
+        // New settled segments of every channel, in time order.
+        var fresh: [(channel: Int, segment: Segment)] = []
+        for c in 0..<layout.channelCount {
+            let segments = call.analyzer.settledSegments(channel: c)
+            while call.seen.segments[c] < segments.count {
+                fresh.append((c, segments[call.seen.segments[c]].shifted(by: call.startFrame)))
+                call.seen.segments[c] += 1
+            }
+        }
+        fresh.sort { $0.segment.startFrame < $1.segment.startFrame }
+        for (c, segment) in fresh {
+            if c == lineChannel {
+                call.lastLineActivityFrame = max(call.lastLineActivityFrame, segment.endFrame)
+            } else {
+                lastAgentSegment = segment
+            }
+            call.hasSpeech = true
+            checkpoint(&call, at: segment.endFrame)
+        }
+        for c in 0..<layout.channelCount {
+            let bursts = call.analyzer.toneBursts(channel: c)
+            while call.seen.bursts[c] < bursts.count {
+                var burst = bursts[call.seen.bursts[c]]
+                burst.startFrame += call.startFrame
+                burst.endFrame += call.startFrame
+                call.seen.bursts[c] += 1
+                call.lastLineActivityFrame = max(call.lastLineActivityFrame, burst.endFrame)
+                if !call.hasSpeech { checkpoint(&call, at: burst.endFrame) }
+                if c == lineChannel { noteLineBurst(&call, burst) }
+            }
+        }
+        if call.analyzer.liveChannels[lineChannel].openSegment != nil
+            || (0..<layout.channelCount).contains(where: call.analyzer.toneSounding) {
+            call.lastLineActivityFrame = max(call.lastLineActivityFrame, now)
+        }
+        open = call
+        guard mayEnd else { return }
+        if call.shortBursts.count >= Self.disconnectBursts {
+            endCall(.hangupTone, before: call.shortBursts[0].startFrame, now: now, &events)
+        } else if now - call.lastLineActivityFrame >= FrameClock.frames(shift.callEndSilenceS) {
+            endCall(.lineSilence, before: Int.max, now: now, &events)
+        }
+    }
+
     /// Bursts in a row on the line that sound like a disconnect tone.
     private func noteLineBurst(_ call: inout OpenCall, _ burst: ToneBurst) {
         let short = Self.disconnectOnFrames.contains(burst.endFrame - burst.startFrame)
@@ -257,62 +354,41 @@ public struct CallSplitter: Sendable {
         call.shortBursts.append(burst)
     }
 
-    // MARK: - The call's own analysis
-
-    private mutating func startCall(at frame: Int, _ events: inout [Event]) {
-        // The history reaches back `historyS`: the first whole frame still in it.
-        var firstKept = history.startSample * FrameClock.framesPerSecond / sampleRateHz
-        while FrameClock.firstSample(ofFrame: firstKept, sampleRateHz: sampleRateHz) < history.startSample { firstKept += 1 }
-        let start = max(frame, firstKept, idleSinceFrame)
-        callCount += 1
-        let analyzer = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
-        open = OpenCall(
-            index: callCount, startFrame: start, analyzer: analyzer, fedFrame: start,
-            checkpoints: [(start, analyzer)], lastLineActivityFrame: origin + watcher.framesProcessed)
-        events.append(.started(index: callCount, offsetFrame: start))
-    }
-
-    /// Feeds the call's analyzer to `frame` (or as far as it is, when a segment settled
-    /// late) and keeps a copy there.
+    /// Keeps where the call's audio would end if it ended at `frame`: the last restart point
+    /// at or before it and the samples from there (or, for a segment that settled later than
+    /// the restart points reach, the oldest restart point alone).
     private func checkpoint(_ call: inout OpenCall, at frame: Int) {
-        if frame > call.fedFrame {
-            feed(&call, toSample: FrameClock.firstSample(ofFrame: frame, sampleRateHz: sampleRateHz))
+        let endSample = FrameClock.firstSample(ofFrame: frame, sampleRateHz: sampleRateHz)
+        if let restart = call.restartPoints.last(where: { $0.sample <= endSample }) {
+            var samples: [Float] = []
+            samples.reserveCapacity((endSample - restart.sample) * layout.channelCount)
+            history.read(from: restart.sample, to: endSample) { samples.append(contentsOf: $0) }
+            call.checkpoints.append(Checkpoint(frame: frame, base: restart.analyzer, samples: samples))
+        } else {
+            let oldest = call.restartPoints[0]
+            call.checkpoints.append(Checkpoint(frame: oldest.sample * FrameClock.framesPerSecond / sampleRateHz, base: oldest.analyzer, samples: []))
         }
-        call.checkpoints.append((call.fedFrame, call.analyzer))
         if call.checkpoints.count > Self.checkpointLimit { call.checkpoints.removeFirst() }
-    }
-
-    /// Feeds the call's analyzer from where it is to sample `end` of the capture.
-    private func feed(_ call: inout OpenCall, toSample end: Int) {
-        let from = FrameClock.firstSample(ofFrame: call.startFrame, sampleRateHz: sampleRateHz)
-            + call.analyzer.sampleCountSoFar
-        guard end > from else { return }
-        history.read(from: from, to: end) { call.analyzer.process(interleaved: $0) }
-        call.fedFrame = call.startFrame + call.analyzer.framesProcessed
     }
 
     private mutating func endCall(_ reason: Summary.Call.EndedBy, before cutoff: Int, now: Int, _ events: inout [Event]) {
         guard let call = open else { return }
-        let kept = call.checkpoints.last(where: { $0.frame <= cutoff }) ?? call.checkpoints[0]
-        var analyzer = kept.analyzer
-        events.append(.ended(Call(index: call.index, offsetFrame: call.startFrame, analysis: analyzer.finish(), endedBy: reason)))
         open = nil
+        let kept = call.checkpoints.last(where: { $0.frame <= cutoff }) ?? call.checkpoints[0]
+        var analyzer = kept.base
+        kept.samples.withUnsafeBufferPointer { analyzer.process(interleaved: $0) }
+        events.append(.ended(Call(index: call.index, offsetFrame: call.startFrame, analysis: analyzer.finish(), endedBy: reason)))
         idleSinceFrame = now
         freshWatcherDue = true
     }
-
-    /// A fresh watcher from the next sample on (at a frame boundary of the capture).
-    private mutating func startFreshWatcher() {
-        freshWatcherDue = false
-        watcher = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
-        origin = history.endSample * FrameClock.framesPerSecond / sampleRateHz
-        ringArmedFrame = origin + Self.ringArmFrames
-        seenRings = 0
-        seenSegments = Array(repeating: 0, count: layout.channelCount)
-        seenBursts = Array(repeating: 0, count: layout.channelCount)
-    }
 }
 
+extension Segment {
+    /// The segment moved `frames` later.
+    fileprivate func shifted(by frames: Int) -> Segment {
+        Segment(party: party, startFrame: startFrame + frames, endFrame: endFrame + frames)
+    }
+}
 /// The last `frames` sample frames of a capture, interleaved, in a fixed ring buffer.
 struct SampleHistory: Sendable {
     private var samples: [Float]

@@ -9,15 +9,22 @@ public enum Percentile {
     /// The `fraction` percentile (0.5 = median, 0.9 = 90th) of `sortedValues`, which must be
     /// in ascending order; `nil` for an empty sample.
     public static func linear(sortedValues: [Double], fraction: Double) -> Double? {
+        linear(count: sortedValues.count, fraction: fraction) { sortedValues[$0] }
+    }
+
+    /// The same percentile of `count` sorted values of which `value(i)` gives the `i`th; it
+    /// reads only ranks `⌊h⌋` and `⌊h⌋ + 1` (a store that ranks the values in SQL fetches
+    /// just those).
+    public static func linear(count: Int, fraction: Double, value: (Int) -> Double) -> Double? {
         precondition(fraction >= 0 && fraction <= 1, "a percentile fraction lies in 0…1")
-        guard let first = sortedValues.first else { return nil }
-        if sortedValues.count == 1 { return first }
-        let position = Double(sortedValues.count - 1) * fraction
+        guard count > 0 else { return nil }
+        if count == 1 { return value(0) }
+        let position = Double(count - 1) * fraction
         let lowerIndex = Int(saturating: position.rounded(.down))
-        if lowerIndex >= sortedValues.count - 1 { return sortedValues[sortedValues.count - 1] }
+        if lowerIndex >= count - 1 { return value(count - 1) }
         let weight = position - Double(lowerIndex)
-        let lower = sortedValues[lowerIndex]
-        return lower + weight * (sortedValues[lowerIndex + 1] - lower)
+        let lower = value(lowerIndex)
+        return lower + weight * (value(lowerIndex + 1) - lower)
     }
 
     /// Same as `linear(sortedValues:fraction:)` for values in any order.

@@ -207,7 +207,7 @@ public struct Report: Equatable, Sendable {
 
     /// How far an alert's figure is past its limit, relative to the limit: 4 rings over a
     /// limit of 3 is 0.33; an SNR of 10 dB under a minimum of 15 dB is 0.33.
-    static func severity(_ alert: Alert) -> Double {
+    public static func severity(_ alert: Alert) -> Double {
         let scale = max(abs(alert.limit), 1e-9)
         return abs(alert.value - alert.limit) / scale
     }

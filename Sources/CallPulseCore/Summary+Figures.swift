@@ -47,3 +47,44 @@ public struct SessionFields: Equatable, Sendable {
         alertRules = summary.alerts.map(\.rule.rawValue)
     }
 }
+
+extension SessionFields {
+    /// Figures kept elsewhere (a store's columns).
+    public init(
+        startedAt: String?, rings: Int?, ringToAnswerS: Double?, answered: Bool?, agentShare: Double?, deadAir: Int,
+        agentInterruptions: Int?, greetingLatencyS: Double?, alertRules: [String]
+    ) {
+        self.startedAt = startedAt
+        self.rings = rings
+        self.ringToAnswerS = ringToAnswerS
+        self.answered = answered
+        self.agentShare = agentShare
+        self.deadAir = deadAir
+        self.agentInterruptions = agentInterruptions
+        self.greetingLatencyS = greetingLatencyS
+        self.alertRules = alertRules
+    }
+}
+
+/// One line of `sessions list`: the session's id, agent, length and file with its
+/// `SessionFields`. A store builds it from its columns, without decoding the summary.
+public struct SessionListing: Equatable, Sendable {
+    public var id: String
+    public var agent: String?
+    public var durationS: Double
+    public var path: String
+    public var fields: SessionFields
+
+    public init(id: String, agent: String?, durationS: Double, path: String, fields: SessionFields) {
+        self.id = id
+        self.agent = agent
+        self.durationS = durationS
+        self.path = path
+        self.fields = fields
+    }
+
+    public init(_ summary: Summary) {
+        self.init(id: summary.session.id, agent: summary.session.agent, durationS: summary.session.durationS,
+                  path: summary.source.path, fields: SessionFields(summary))
+    }
+}

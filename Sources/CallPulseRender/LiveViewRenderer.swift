@@ -22,7 +22,7 @@ public enum LiveViewRenderer {
             ]
             return fit(notice, columns: max(columns, 1), rows: max(rows, 1), style: style)
         }
-        var top: [Line] = [header(state, columns: columns), Line(String(repeating: "─", count: columns)), stateLine(state), Line("")]
+        var top: [Line] = [header(state, columns: columns), Line(String(repeated: "─", count: columns)), stateLine(state), Line("")]
         if let shiftLine = state.shiftLine { top.insert(Line(" " + shiftLine, .muted), at: 2) }
         top += state.meters.map { meter($0, columns: columns) }
         top.append(Line(""))
@@ -58,8 +58,8 @@ public enum LiveViewRenderer {
         if let agent = state.agentName { left += " · " + TerminalText.escaped(agent) }
         left += " · " + TerminalText.escaped(state.deviceLabel)
         let right = clock(state.elapsedS)
-        let room = columns - right.count - 1
-        let cut = left.count > room ? String(left.prefix(max(0, room - 1))) + "…" : left
+        let room = columns - right.characterCount - 1
+        let cut = left.characterCount > room ? left.prefix(characters: max(0, room - 1)) + "…" : left
         return Line([(cut.padded(to: room) + " ", .heading), (right, .heading)])
     }
 
@@ -67,7 +67,7 @@ public enum LiveViewRenderer {
         let label = " NOW  "
         switch state.activity {
         case .ringing(let rings):
-            return Line([(label, nil), ("RINGING \(rings)", .alert)])
+            return Line([(label, nil), ("RINGING " + String(rings), .alert)])
         case .talking(let parties):
             let text = parties.count > 1 ? "BOTH TALKING" : (parties.first?.rawValue.uppercased() ?? "") + " TALKING"
             return Line([(label, nil), (text, .good)])
@@ -85,12 +85,11 @@ public enum LiveViewRenderer {
         let label = " " + meter.party.rawValue.padded(to: labelWidth - 4) + (meter.speaking ? " * " : "   ")
         let level = (NumberFormat.fixed(max(meter.levelDbfs, -99), decimals: 0) + " dBFS").rightAligned(in: 9) + " "
         let floorText = "  floor " + (meter.noiseFloorDbfs.map { NumberFormat.fixed(max($0, -99), decimals: 0) } ?? "?")
-        let width = max(10, columns - label.count - level.count - floorText.count - 1)
+        let width = max(10, columns - label.characterCount - level.characterCount - floorText.characterCount - 1)
         let filled = position(of: meter.levelDbfs, width: width)
-        var bar = Array(String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled))
-        if let floor = meter.noiseFloorDbfs {
-            bar[min(width - 1, position(of: floor, width: width))] = "|"
-        }
+        let floorCell = meter.noiseFloorDbfs.map { min(width - 1, position(of: $0, width: width)) }
+        var bar = String.UnicodeScalarView()
+        for cell in 0..<width { bar.append(cell == floorCell ? "|" : cell < filled ? "█" : "░") }
         return Line([(label, meter.speaking ? .good : nil), (level, nil), (String(bar), meter.speaking ? .good : .muted), (floorText, .muted)])
     }
 
@@ -106,10 +105,10 @@ public enum LiveViewRenderer {
         var lines: [Line] = []
         if let share = talk.agentShare {
             let text = "agent " + NumberFormat.percent(share) + " · customer " + NumberFormat.percent(1 - share)
-            let barWidth = columns - labelWidth - text.count - 5
+            let barWidth = columns - labelWidth - text.characterCount - 5
             if barWidth >= 10 {
                 let agentCells = Int(saturating: (share * Double(barWidth)).rounded())
-                let bar = "[" + String(repeating: "█", count: agentCells) + String(repeating: "░", count: barWidth - agentCells) + "]"
+                let bar = "[" + String(repeated: "█", count: agentCells) + String(repeated: "░", count: barWidth - agentCells) + "]"
                 lines.append(Line([(" " + "Talk share".padded(to: labelWidth), .heading), (text + "  ", nil), (bar, nil)]))
             } else {
                 lines.append(field("Talk share", text))
@@ -127,18 +126,18 @@ public enum LiveViewRenderer {
         lines.append(field("Talk", talkText))
 
         let deadAir = summary.deadAirCount
-        var pauseText = "\(summary.pauses.count)"
+        var pauseText = String(summary.pauses.count)
         if let longest = summary.pauses.map(\.durationS).max() {
             pauseText += " (longest " + seconds(longest) + ")"
         }
         lines.append(Line([
             (" " + "Pauses".padded(to: labelWidth), .heading), (pauseText + "   ", nil),
-            ("dead air \(deadAir)", deadAir > 0 ? .alert : nil),
+            ("dead air " + String(deadAir), deadAir > 0 ? .alert : nil),
         ]))
         let byAgent = summary.interruptionCount(by: .agent)
         let byCustomer = summary.interruptionCount(by: .customer)
         if summary.source.layout.hasBothParties {
-            lines.append(field("Interruptions", "agent \(byAgent) · customer \(byCustomer)"))
+            lines.append(field("Interruptions", "agent " + String(byAgent) + " · customer " + String(byCustomer)))
             lines.append(field("Backchannels", "agent " + count(summary.backchannels.agent) + " · customer " + count(summary.backchannels.customer)))
         } else {
             lines.append(field("Interruptions", NumberFormat.unknown + " (one channel)", .muted))
@@ -149,11 +148,11 @@ public enum LiveViewRenderer {
 
     private static func footer(_ state: LiveViewState, columns: Int) -> Line {
         let left = " Ctrl-C ends the call and keeps its summary"
-        var right = "gaps \(state.gapCount)"
+        var right = "gaps " + String(state.gapCount)
         if let path = state.recordingPath { right += " · rec " + TerminalText.escaped(path) }
         right += " "
-        let room = columns - right.count
-        if room < left.count + 1 { return Line([(left, .muted)]) }
+        let room = columns - right.characterCount
+        if room < left.characterCount + 1 { return Line([(left, .muted)]) }
         return Line([(left.padded(to: room), .muted), (right, state.gapCount > 0 ? .alert : .muted)])
     }
 
@@ -171,7 +170,7 @@ public enum LiveViewRenderer {
         let whole = max(0, Int(saturating: seconds))
         let minutes = (whole / 60) % 60
         let secs = whole % 60
-        return "\(whole / 3600):" + (minutes < 10 ? "0" : "") + "\(minutes):" + (secs < 10 ? "0" : "") + "\(secs)"
+        return String(whole / 3600) + ":" + (minutes < 10 ? "0" : "") + String(minutes) + ":" + (secs < 10 ? "0" : "") + String(secs)
     }
 
     /// A line as styled spans; cut and padded to a width before styling, so that escape
@@ -186,17 +185,18 @@ public enum LiveViewRenderer {
             var room = columns
             var output = ""
             for span in spans where room > 0 {
-                let text = span.text.count > room ? String(span.text.prefix(room)) : span.text
-                room -= text.count
+                let length = span.text.characterCount
+                let text = length > room ? span.text.prefix(characters: room) : span.text
+                room -= min(length, room)
                 output += span.tone.map { style.apply($0, text) } ?? text
             }
-            return output + String(repeating: " ", count: room)
+            return output + String(repeated: " ", count: room)
         }
     }
 
     private static func fit(_ lines: [Line], columns: Int, rows: Int, style: TextStyle) -> [String] {
         var output = lines.prefix(rows).map { $0.rendered(columns: columns, style: style) }
-        while output.count < rows { output.append(String(repeating: " ", count: columns)) }
+        while output.count < rows { output.append(String(repeated: " ", count: columns)) }
         return output
     }
 }

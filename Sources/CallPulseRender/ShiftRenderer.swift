@@ -24,9 +24,9 @@ public enum ShiftRenderer {
     public static func strip(_ shift: ShiftFigures) -> String {
         func seconds(_ value: Double?) -> String { value.map { NumberFormat.fixed($0, decimals: 1) + " s" } ?? "n/a" }
         func share(_ value: Double?) -> String { value.map { NumberFormat.fixed(100 * $0, decimals: 0) + " %" } ?? "n/a" }
-        return "shift: \(shift.calls) calls · in time " + share(shift.answeredWithinRingsShare)
+        return "shift: " + String(shift.calls) + " calls · in time " + share(shift.answeredWithinRingsShare)
             + " · ring→answer " + seconds(shift.ringToAnswerMedianS) + " · share " + share(shift.agentShareMedian)
-            + " · dead air \(shift.deadAirSilences) · agent interrupts \(shift.agentInterruptions)"
+            + " · dead air " + String(shift.deadAirSilences) + " · agent interrupts " + String(shift.agentInterruptions)
             + " · occupancy " + share(shift.occupancy)
     }
 
@@ -35,11 +35,11 @@ public enum ShiftRenderer {
     public static func idleScreen(elapsedS: Double, idleSinceS: Double, shift: ShiftFigures, columns: Int, rows: Int) -> [String] {
         let lines = [
             "callpulse live " + NumberFormat.clock(elapsedS),
-            String(repeating: "─", count: max(1, columns)),
-            "idle " + NumberFormat.clock(max(0, elapsedS - idleSinceS)) + " · \(shift.calls) calls",
+            String(repeated: "─", count: max(1, columns)),
+            "idle " + NumberFormat.clock(max(0, elapsedS - idleSinceS)) + " · " + String(shift.calls) + " calls",
             "",
             strip(shift),
         ]
-        return lines.prefix(max(1, rows)).map { String($0.prefix(max(1, columns))) }
+        return lines.prefix(max(1, rows)).map { $0.prefix(characters: max(1, columns)) }
     }
 }

@@ -20,13 +20,18 @@ extension TableRenderer {
     /// The sessions as a table no wider than `width` (ids shortened to 12 hex digits, the
     /// prefix `sessions show` accepts).
     public static func sessions(_ summaries: [Summary], width: Int) -> String {
-        let rows = summaries.map { summary -> [String] in
-            let fields = SessionFields(summary)
+        sessions(listings: summaries.map(SessionListing.init), width: width)
+    }
+
+    /// The same, from what a store keeps of each session.
+    public static func sessions(listings: [SessionListing], width: Int) -> String {
+        let rows = listings.map { listing -> [String] in
+            let fields = listing.fields
             return [
-                String(summary.session.id.prefix(12)),
+                String(listing.id.prefix(12)),
                 fields.startedAt.map(shortTime) ?? NumberFormat.unknown,
-                summary.session.agent.map(TerminalText.escaped) ?? "-",
-                clockWhole(summary.session.durationS),
+                listing.agent.map(TerminalText.escaped) ?? "-",
+                clockWhole(listing.durationS),
                 fields.rings.map(String.init) ?? "-",
                 fields.ringToAnswerS.map { NumberFormat.fixed($0, decimals: 1) + "s" } ?? "-",
                 NumberFormat.percent(fields.agentShare),
@@ -34,7 +39,7 @@ extension TableRenderer {
                 fields.agentInterruptions.map(String.init) ?? "-",
                 fields.greetingLatencyS.map { NumberFormat.fixed($0, decimals: 1) + "s" } ?? "-",
                 fields.alertRules.isEmpty ? "-" : fields.alertRules.joined(separator: ","),
-                TerminalText.escaped(summary.source.path),
+                TerminalText.escaped(listing.path),
             ]
         }
         return render(columns: sessionColumns, rows: rows, width: width)
@@ -42,11 +47,15 @@ extension TableRenderer {
 
     /// The same figures as CSV: a header line and one row per session, unrounded.
     public static func sessionsCSV(_ summaries: [Summary]) -> String {
+        sessionsCSV(listings: summaries.map(SessionListing.init))
+    }
+
+    public static func sessionsCSV(listings: [SessionListing]) -> String {
         let header = "session_id,agent,started_at,duration_s,rings,ring_to_answer_s,answered,agent_share,dead_air,agent_interruptions,greeting_latency_s,alerts,path"
-        let rows = summaries.map { summary -> String in
-            let fields = SessionFields(summary)
-            var cells: [String] = [summary.session.id, summary.session.agent ?? "", fields.startedAt ?? ""]
-            cells.append(NumberFormat.plain(summary.session.durationS))
+        let rows = listings.map { listing -> String in
+            let fields = listing.fields
+            var cells: [String] = [listing.id, listing.agent ?? "", fields.startedAt ?? ""]
+            cells.append(NumberFormat.plain(listing.durationS))
             cells.append(fields.rings.map(String.init) ?? "")
             cells.append(fields.ringToAnswerS.map(NumberFormat.plain) ?? "")
             cells.append(fields.answered.map { $0 ? "true" : "false" } ?? "")
@@ -55,7 +64,7 @@ extension TableRenderer {
             cells.append(fields.agentInterruptions.map(String.init) ?? "")
             cells.append(fields.greetingLatencyS.map(NumberFormat.plain) ?? "")
             cells.append(fields.alertRules.joined(separator: ";"))
-            cells.append(summary.source.path)
+            cells.append(listing.path)
             return cells.map(CSVRenderer.quoted).joined(separator: ",")
         }
         return ([header] + rows).joined(separator: "\n")
@@ -73,16 +82,20 @@ extension TableRenderer {
 
     /// The same figures as a JSON array of objects (unknown figures `null`).
     public static func sessionsJSON(_ summaries: [Summary]) -> String {
+        sessionsJSON(listings: summaries.map(SessionListing.init))
+    }
+
+    public static func sessionsJSON(listings: [SessionListing]) -> String {
         func number(_ value: Double?) -> JSONValue { value.map { .number(NumberFormat.plain($0)) } ?? .null }
         func integer(_ value: Int?) -> JSONValue { value.map { .number(String($0)) } ?? .null }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        let objects = summaries.map { summary -> JSONValue in
-            let fields = SessionFields(summary)
+        let objects = listings.map { listing -> JSONValue in
+            let fields = listing.fields
             return .object([
-                ("id", .string(summary.session.id)),
-                ("agent", text(summary.session.agent)),
+                ("id", .string(listing.id)),
+                ("agent", text(listing.agent)),
                 ("started_at", text(fields.startedAt)),
-                ("duration_s", number(summary.session.durationS)),
+                ("duration_s", number(listing.durationS)),
                 ("rings", integer(fields.rings)),
                 ("ring_to_answer_s", number(fields.ringToAnswerS)),
                 ("answered", fields.answered.map(JSONValue.bool) ?? .null),
@@ -91,7 +104,7 @@ extension TableRenderer {
                 ("agent_interruptions", integer(fields.agentInterruptions)),
                 ("greeting_latency_s", number(fields.greetingLatencyS)),
                 ("alerts", .array(fields.alertRules.map(JSONValue.string))),
-                ("path", .string(summary.source.path)),
+                ("path", .string(listing.path)),
             ])
         }
         return JSONWriter.write(.array(objects), pretty: true)

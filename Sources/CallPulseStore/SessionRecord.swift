@@ -40,6 +40,9 @@ public struct SessionRecord: Equatable, Sendable {
     public var shiftID: String?
     public var callIndex: Int?
     public var callOffsetS: Double?
+    /// How far past their limits the alerts are, added up (`Report.severity`: the review
+    /// ranking); `nil` in a row read from a store made before the column.
+    public var alertSeverity: Double?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -81,6 +84,7 @@ public struct SessionRecord: Equatable, Sendable {
         shiftID = summary.session.call?.shiftID
         callIndex = summary.session.call?.index
         callOffsetS = summary.session.call?.offsetS
+        alertSeverity = summary.alerts.map(Report.severity).reduce(0, +)
     }
 
     /// The stored summary, read back.
@@ -118,6 +122,7 @@ extension SessionRecord: Codable, FetchableRecord, PersistableRecord {
         case shiftID = "shift_id"
         case callIndex = "call_index"
         case callOffsetS = "call_offset_s"
+        case alertSeverity = "alert_severity"
     }
 }
 

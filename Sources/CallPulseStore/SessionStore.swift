@@ -45,6 +45,9 @@ public enum SaveOutcome: Equatable, Sendable {
     case inserted
     /// The same recording was stored before: its row now holds the new summary.
     case replaced
+    /// The team store had the session already and keeps it as it was (agents add sessions,
+    /// never change them).
+    case alreadyStored
 }
 
 /// The session store: one SQLite file (WAL) holding every session summary, owned by one
@@ -242,6 +245,29 @@ public final class SessionStore: Sendable {
                 table.column("queued_at", .text).notNull()
             }
         }
+        // `report` in SQL (SessionStore+Report): how far past their limits a session's alerts
+        // are (the review ranking, `Report.severity` summed), back-filled from the summaries
+        // kept; and indexes that cover the figures, the review ranking and the shift figures:
+        // a row is ~4.5 KB with its summary, so a scan of the table reads every summary's
+        // pages, and one of an index a few bytes a row.
+        migrator.registerMigration("v4: report columns") { db in
+            try db.alter(table: SessionRecord.databaseTableName) { table in
+                table.add(column: "alert_severity", .double).notNull().defaults(to: 0)
+            }
+            try db.execute(sql: """
+                UPDATE session SET alert_severity = coalesce((
+                    SELECT sum(abs(json_extract(a.value, '$.value') - json_extract(a.value, '$.limit'))
+                        / max(abs(json_extract(a.value, '$.limit')), 1e-9))
+                    FROM json_each(session.summary_json, '$.alerts') a), 0)
+                WHERE alert_count > 0 AND json_valid(summary_json)
+                """)
+            try db.execute(sql: """
+                CREATE INDEX session_report ON session (agent, sort_at, answered, rings, ring_to_answer_s, agent_share,
+                    response_latency_median_s, dead_air_count, agent_interruptions, alert_count)
+                """)
+            try db.execute(sql: "CREATE INDEX session_review ON session (agent, alert_count, alert_severity, id, sort_at) WHERE alert_count > 0")
+            try db.execute(sql: "CREATE INDEX session_shift_calls ON session (agent, shift_id, call_offset_s, duration_s, sort_at) WHERE shift_id IS NOT NULL")
+        }
         return migrator
     }
 
@@ -430,7 +456,7 @@ public final class SessionStore: Sendable {
         return first
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.write(body)
         } catch {
@@ -438,7 +464,7 @@ public final class SessionStore: Sendable {
         }
     }
 
-    private func run<T>(_ body: (Database) throws -> T) throws -> T {
+    func run<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
         } catch {

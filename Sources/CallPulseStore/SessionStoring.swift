@@ -23,6 +23,21 @@ public protocol SessionStoring: AnyObject, Sendable {
     @discardableResult
     func delete(before date: Date) throws -> Int
     func count() throws -> Int
+    /// What `sessions list` shows of the sessions that pass `filter`, oldest first (in call
+    /// order for a shift), from the store's columns: no summary is decoded.
+    func listings(_ filter: SessionFilter) throws -> StoredListings
+}
+
+/// What `sessions list` gets: a line per session, and one error for each stored session
+/// that could not be read.
+public struct StoredListings: Sendable {
+    public var listings: [SessionListing] = []
+    public var damaged: [StoreError] = []
+
+    public init(listings: [SessionListing] = [], damaged: [StoreError] = []) {
+        self.listings = listings
+        self.damaged = damaged
+    }
 }
 
 extension SessionStore: SessionStoring {

@@ -53,8 +53,8 @@ enum TeamSchema {
             END $$
             """,
             "GRANT SELECT ON callpulse_migrations TO callpulse_agent, callpulse_supervisor",
-            // An agent adds sessions and replaces its own (sending twice stores once:
-            // INSERT … ON CONFLICT DO UPDATE); a supervisor reads and deletes.
+            // An agent adds sessions and (until migration 4) replaced its own; a supervisor
+            // reads and deletes.
             "GRANT SELECT, INSERT, UPDATE ON session TO callpulse_agent",
             "GRANT SELECT, DELETE ON session TO callpulse_supervisor",
             "ALTER TABLE session ENABLE ROW LEVEL SECURITY",
@@ -70,6 +70,14 @@ enum TeamSchema {
         Migration(name: "shift id", statements: [
             "ALTER TABLE session ADD COLUMN shift_id text",
             "CREATE INDEX session_on_shift_id ON session (shift_id) WHERE shift_id IS NOT NULL",
+        ]),
+        // A stored call is insert-only for agents: migration 2 let an agent UPDATE its own
+        // rows (for INSERT … ON CONFLICT DO UPDATE), so an agent could rewrite its own figures
+        // with hand-written SQL. A re-send is now INSERT … ON CONFLICT DO NOTHING (sending
+        // twice still stores once, the first copy kept); supervisors read and delete.
+        Migration(name: "agents add, never change", statements: [
+            "DROP POLICY IF EXISTS agent_replaces_own ON session",
+            "REVOKE UPDATE ON session FROM callpulse_agent",
         ]),
     ]
 

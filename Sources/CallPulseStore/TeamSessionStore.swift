@@ -194,11 +194,12 @@ public final class TeamSessionStore: SessionStoring {
         } catch {
             throw StoreError.unreadableSummary(id: summary.session.id, reason: "\(error)")
         }
-        return try push([record]) == 1 ? .inserted : .replaced
+        return try push([record]) == 1 ? .inserted : .alreadyStored
     }
 
-    /// Stores `records` in one transaction, each replacing the session with its id (sending
-    /// twice stores once); returns how many were new.
+    /// Stores `records` in one transaction; a session whose id is stored already is left as
+    /// it is (sending twice stores once; agents may add sessions, never change them: schema
+    /// migration 4). Returns how many were new.
     @discardableResult
     public func push(_ records: [SessionRecord]) throws -> Int {
         guard !records.isEmpty else { return 0 }
@@ -206,17 +207,20 @@ public final class TeamSessionStore: SessionStoring {
             var inserted = 0
             try await connection.query("BEGIN", logger: logger)
             do {
-                // One id once per statement (ON CONFLICT DO UPDATE cannot touch a row twice).
+                // One id once per statement: the first of a batch is the one kept.
                 var unique: [String: SessionRecord] = [:]
                 var order: [String] = []
                 for record in records {
-                    if unique.updateValue(record, forKey: record.id) == nil { order.append(record.id) }
+                    if unique[record.id] == nil {
+                        unique[record.id] = record
+                        order.append(record.id)
+                    }
                 }
                 let distinct = order.compactMap { unique[$0] }
                 var start = 0
                 while start < distinct.count {
                     let end = min(start + Self.rowsPerStatement, distinct.count)
-                    let rows = try await connection.query(Self.upsert(distinct[start..<end]), logger: logger)
+                    let rows = try await connection.query(Self.insertNew(distinct[start..<end]), logger: logger)
                     for try await new in rows.decode(Bool.self) where new { inserted += 1 }
                     start = end
                 }
@@ -233,8 +237,9 @@ public final class TeamSessionStore: SessionStoring {
     /// and one round trip for 100 sessions instead of 100.
     static let rowsPerStatement = 100
 
-    /// One multi-row INSERT … ON CONFLICT (id) DO UPDATE for `records` (ids unique among them).
-    private static func upsert(_ records: ArraySlice<SessionRecord>) -> PostgresQuery {
+    /// One multi-row INSERT … ON CONFLICT (id) DO NOTHING for `records` (ids unique among
+    /// them); returns one row per session inserted.
+    private static func insertNew(_ records: ArraySlice<SessionRecord>) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: records.count * 21)
         var rows: [String] = []
         for record in records {
@@ -275,15 +280,8 @@ public final class TeamSessionStore: SessionStoring {
                 rings, ring_to_answer_s, answered, agent_share, dead_air_count, agent_interruptions, greeting_latency_s,
                 response_latency_median_s, alert_count, alerts, summary, shift_id)
             VALUES \(rows.joined(separator: ",\n"))
-            ON CONFLICT (id) DO UPDATE SET agent = EXCLUDED.agent, started_at = EXCLUDED.started_at,
-                stored_at = EXCLUDED.stored_at, sort_at = EXCLUDED.sort_at, duration_s = EXCLUDED.duration_s,
-                source_kind = EXCLUDED.source_kind, source_path = EXCLUDED.source_path, layout = EXCLUDED.layout,
-                rings = EXCLUDED.rings, ring_to_answer_s = EXCLUDED.ring_to_answer_s, answered = EXCLUDED.answered,
-                agent_share = EXCLUDED.agent_share, dead_air_count = EXCLUDED.dead_air_count,
-                agent_interruptions = EXCLUDED.agent_interruptions, greeting_latency_s = EXCLUDED.greeting_latency_s,
-                response_latency_median_s = EXCLUDED.response_latency_median_s, alert_count = EXCLUDED.alert_count,
-                alerts = EXCLUDED.alerts, summary = EXCLUDED.summary, shift_id = EXCLUDED.shift_id
-            RETURNING (xmax = 0)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING true
             """
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
@@ -389,6 +387,35 @@ public final class TeamSessionStore: SessionStoring {
             }
             return count
         }
+    }
+
+    /// `sessions list` from the columns (the start time as the summary has it): no summary is
+    /// fetched whole.
+    public func listings(_ filter: SessionFilter) throws -> StoredListings {
+        let (whereSQL, bindings) = Self.whereClause(filter)
+        let sql = """
+            SELECT id, agent, summary->'session'->>'started_at', duration_s, source_path, rings, ring_to_answer_s, answered,
+                agent_share, dead_air_count, agent_interruptions, greeting_latency_s, alerts
+            FROM session\(whereSQL) ORDER BY sort_at, id COLLATE "C"
+            """
+        let statement = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        typealias Columns = (String, String?, String?, Double, String, Int?, Double?, Bool?, Double?, Int, Int?, Double?, String)
+        let rows: [Columns] = try query { connection, logger in
+            var rows: [Columns] = []
+            for try await row in try await connection.query(statement, logger: logger)
+                .decode((String, String?, String?, Double, String, Int?, Double?, Bool?, Double?, Int, Int?, Double?, String).self) {
+                rows.append(row)
+            }
+            return rows
+        }
+        return StoredListings(listings: rows.map { row in
+            SessionListing(
+                id: row.0, agent: row.1, durationS: row.3, path: row.4,
+                fields: SessionFields(
+                    startedAt: row.2, rings: row.5, ringToAnswerS: row.6, answered: row.7, agentShare: row.8, deadAir: row.9,
+                    agentInterruptions: row.10, greetingLatencyS: row.11,
+                    alertRules: row.12.isEmpty ? [] : row.12.split(separator: ",").map(String.init)))
+        })
     }
 
     /// `callpulse report` worked out in the database: medians and 90th percentiles with

@@ -48,6 +48,11 @@ struct ReportCommand: ParsableCommand {
             // The figures worked out in the database: no summary is fetched.
             stored = StoredSummaries()
             report = try withStore { try team.report(period.filter(flagged: false), limits: limits, reviewCount: review) }
+        } else if let local = store as? SessionStore, html == nil,
+                  let worked = try withStore({ try local.report(period.filter(flagged: false), limits: limits, reviewCount: review) }) {
+            // The same in SQLite, from the columns the store keeps.
+            stored = StoredSummaries(damaged: worked.damaged)
+            report = worked.report
         } else {
             stored = try withStore { try store.summaries(period.filter(flagged: false)) }
             report = Report(summaries: stored.summaries, limits: limits, reviewCount: review)

@@ -48,18 +48,18 @@ struct SessionsCommand: ParsableCommand {
             var selection = filter.filter
             selection.shiftID = shift
             selection.unsentOnly = unsent
-            let stored = try withStore { try store.summaries(selection) }
-            let summaries = stored.summaries
+            let stored = try withStore { try store.listings(selection) }
+            let listings = stored.listings
             if json {
-                print(TableRenderer.sessionsJSON(summaries))
+                print(TableRenderer.sessionsJSON(listings: listings))
             } else if csv {
-                print(TableRenderer.sessionsCSV(summaries))
-            } else if summaries.isEmpty {
+                print(TableRenderer.sessionsCSV(listings: listings))
+            } else if listings.isEmpty {
                 print("No stored sessions match.")
             } else {
-                print(TableRenderer.sessions(summaries, width: terminalColumns()))
+                print(TableRenderer.sessions(listings: listings, width: terminalColumns()))
             }
-            try reportDamaged(stored)
+            try reportDamaged(StoredSummaries(damaged: stored.damaged))
         }
     }
 

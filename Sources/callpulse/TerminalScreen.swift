@@ -52,7 +52,7 @@ final class TerminalScreen {
         if clearFirst { shown = [] }
         var frame = clearFirst ? "\u{1B}[H\u{1B}[2J" : ""
         for (row, line) in lines.enumerated() where row >= shown.count || shown[row] != line {
-            frame += "\u{1B}[\(row + 1);1H" + line
+            frame += "\u{1B}[" + String(row + 1) + ";1H" + line
         }
         shown = lines
         if !frame.isEmpty { write(frame) }

@@ -44,8 +44,8 @@ struct ALSACaptureTests {
         #expect(capture.format.sampleFormat == .s16)
         #expect(capture.format.sampleRateHz == rateHz)
         #expect(capture.format.channelCount == 2)
-        // About 10 ms periods (the null slave takes what is asked).
-        #expect(abs(capture.format.periodFrames - rateHz / 100) <= 1)
+        // Periods of about `periodMs` (the null slave takes what is asked).
+        #expect(abs(capture.format.periodFrames - rateHz * ALSACapture.periodMs / 1000) <= 1)
         let samples = try Self.capture(capture, frames: frames)
         #expect(samples == values.map { Float($0) / 32_768 })
     }

@@ -195,9 +195,28 @@ struct StoreSafetyTests {
             try queue.close()
         }
         let damagedID = try #require(ids["call-clean.wav"])
+        // `sessions list` and `report` read the figures from the columns, which are intact:
+        // they find a summary that is not JSON at all, and list or count a summary damaged
+        // inside from its columns; the commands that read summaries whole find every damage.
+        let columnReaders: [[String]] = [["sessions", "list"], ["sessions", "list", "--json"], ["sessions", "list", "--csv"], ["report"]]
+        for arguments in columnReaders {
+            let result = try fixture.run(arguments + ["--store", store])
+            if damage.hasPrefix("'") {
+                Self.expectOneErrorLine(result, status: 5, containing: "the session store \(store): session \(damagedID) is damaged", "\(arguments)")
+            } else {
+                #expect(result.status == 0 && result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+            }
+            let listed = damage.hasPrefix("'") ? 2 : 3
+            if arguments.first == "sessions" {
+                #expect(result.stdout.contains(String(ids["call-ring-eu.wav"]!.prefix(12))), "\(arguments): \(result.stdout)")
+                #expect(result.stdout.contains(String(ids["call-noise30.wav"]!.prefix(12))), "\(arguments): \(result.stdout)")
+                #expect(result.stdout.contains(String(damagedID.prefix(12))) == (listed == 3), "\(arguments): \(result.stdout)")
+            } else {
+                #expect(result.stdout.contains("\(listed) calls") || result.stdout.contains("calls  \(listed)") || result.stdout.contains(" \(listed) "), "\(arguments): \(result.stdout)")
+            }
+        }
         let readers: [[String]] = [
-            ["sessions", "list"], ["sessions", "list", "--json"], ["sessions", "list", "--csv"],
-            ["sessions", "export", "--format", "json"], ["sessions", "export", "--format", "csv"], ["report"],
+            ["sessions", "export", "--format", "json"], ["sessions", "export", "--format", "csv"],
             ["report", "--html", fixture.path("report.html")],
         ]
         for arguments in readers {

@@ -158,6 +158,59 @@ import Testing
         #expect(try sql(boss, "SELECT count(*) FROM session").stdout == "2")
     }
 
+    /// A stored call is insert-only for agents: hand-written SQL through an agent's own
+    /// connection cannot rewrite the figures of its own sessions either, and a re-send stores
+    /// once and changes nothing; a supervisor cannot update either.
+    @Test(.enabled(if: TestCluster.available))
+    func agentsCannotChangeTheirOwnSessions() throws {
+        let home = CLIHome()
+        defer { home.remove() }
+        let database = try TestCluster.makeDatabase(home: home)
+        let adminStore = TestCluster.url(user: TestCluster.admin, database: database)
+        let anna = TestCluster.roleName("anna")
+        let boss = TestCluster.roleName("boss")
+        let passwords = [anna: "anna-pw-\(UUID())", boss: "boss-pw-\(UUID())"]
+        for (name, command) in [(anna, "grant-agent"), (boss, "grant-supervisor")] {
+            let granted = home.run(["store", command, name, "--store", adminStore], extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword], input: passwords[name]! + "\n")
+            #expect(granted.status == 0, "\(granted.stderr)")
+        }
+        let annaStore = ["--store", TestCluster.url(user: anna, database: database)]
+        let call = try home.writeCall(named: "own.wav", seed: 4242, durationS: 4)
+        let first = home.run(["analyze", "--json", call] + annaStore, extraEnvironment: ["PGPASSWORD": passwords[anna]!])
+        #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
+        let summary = try CLI.summary(first)
+        func sql(_ user: String, _ statement: String) throws -> TestCluster.PSQLResult {
+            try TestCluster.psql(user: user, password: passwords[user]!, database: database, statement)
+        }
+        let stored = "SELECT count(*), min(duration_s), min(stored_at)::text, min(summary->'session'->>'duration_s') FROM session"
+        let before = try sql(boss, stored).stdout
+        #expect(before.hasPrefix("1|") && summary.session.durationS > 0, "\(before)")
+
+        // Through anna's own connection: no UPDATE of her own rows, in any form.
+        let update = try sql(anna, "UPDATE session SET duration_s = 0 WHERE agent = current_user RETURNING id")
+        #expect(update.status != 0 && update.stderr.contains("permission denied"), "\(update.stderr)")
+        #expect(try sql(anna, "UPDATE session SET summary = jsonb_set(summary, '{talk,agent_share}', '0.99')").status != 0)
+        let upsert = try sql(anna, "INSERT INTO session SELECT * FROM session ON CONFLICT (id) DO UPDATE SET duration_s = 0")
+        #expect(upsert.status != 0, "\(upsert.stdout)")
+        // DO NOTHING on her own id is allowed and changes nothing.
+        #expect(try sql(anna, "INSERT INTO session SELECT * FROM session ON CONFLICT (id) DO NOTHING").status == 0)
+        #expect(try sql(anna, "DELETE FROM session WHERE agent = current_user").status != 0)
+        // Granting herself UPDATE grants nothing (PostgreSQL warns, or refuses).
+        _ = try sql(anna, "GRANT UPDATE ON session TO callpulse_agent, current_user")
+        #expect(try sql(anna, "UPDATE session SET duration_s = 0").status != 0)
+        #expect(try sql(anna, "CREATE POLICY mine ON session FOR UPDATE USING (true)").status != 0)
+        // Nor a supervisor.
+        #expect(try sql(boss, "UPDATE session SET duration_s = 0").status != 0)
+
+        // The same recording analysed and sent again: no warning, still one row, as it was.
+        let again = home.run(["analyze", call] + annaStore, extraEnvironment: ["PGPASSWORD": passwords[anna]!])
+        #expect(again.status == 0 && again.stderr.isEmpty, "\(again.stderr)")
+        let pushed = home.run(["sessions", "push"] + annaStore, extraEnvironment: ["PGPASSWORD": passwords[anna]!])
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(home.run(["sessions", "list", "--unsent", "--csv"] + annaStore, extraEnvironment: ["PGPASSWORD": passwords[anna]!]).stdout.split(separator: "\n").count == 1)
+        #expect(try sql(boss, stored).stdout == before)
+    }
+
     /// The server stopped in the middle of analysing 20 calls: every session reaches
     /// PostgreSQL after the restart and one `sessions push`, none twice.
     @Test(.enabled(if: TestCluster.available))

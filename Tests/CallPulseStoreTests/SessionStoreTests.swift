@@ -126,7 +126,7 @@ import Testing
         do {
             let store = try SessionStore(path: path)
             try store.save(StoreFixtures.summary(id: "f1", agent: "anna", startedAt: "2026-11-01T09:00:00Z"))
-            #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue"])
+            #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
             #expect(fileMode(folder.path + "/data/callpulse") == 0o700)
             #expect(fileMode(path) == 0o600)
             #expect(fileMode(path + "-wal") == 0o600)
@@ -137,7 +137,7 @@ import Testing
         #expect(try reopened.records().map(\.id) == ["f1"])
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1: session table", "v2: shift columns", "v3: unsent queue"])
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
     }
 
     @Test func migratesAnEmptyFile() throws {
@@ -146,7 +146,7 @@ import Testing
         let path = folder.path + "/sessions.sqlite"
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let store = try SessionStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue"])
+        #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
         #expect(try store.count() == 0)
         try store.save(StoreFixtures.summary(id: "e", agent: nil, startedAt: nil))
         #expect(try store.count() == 1)
@@ -315,5 +315,88 @@ import Testing
         #expect(again != written)
         #expect(try String(contentsOfFile: written, encoding: .utf8) == "{\"a\":1}")
         #expect(try String(contentsOfFile: again, encoding: .utf8) == "{\"b\":2}")
+    }
+}
+
+/// `report` and `sessions list` worked out from the columns in SQL give what the same
+/// sessions' summaries give in memory (`Report(summaries:)`, `SessionListing(summary)`).
+@Suite struct SessionStoreReportTests {
+    /// Three agents and one without: calls with and without rings (answered, abandoned,
+    /// over the limit), shares, dead air, interruptions, alerts of several severities, and two
+    /// shifts of cut-out calls. Figures rounded to hundredths as `SummaryBuilder` rounds them
+    /// (the summary JSON keeps them so); lengths and offsets multiples of 1/4 s, so every sum is exact.
+    static func sessions() -> [Summary] {
+        var summaries: [Summary] = []
+        let agents: [String?] = ["anna", "bert", "cleo", nil]
+        for n in 0..<40 {
+            let agent = agents[n % agents.count]
+            let rings = n % 5
+            let answered = n % 7 != 3
+            let ring = rings == 0 ? nil : RingSummary(
+                rings: rings, firstRingS: 0.5, answeredS: answered ? 0.5 + 5.25 * Double(rings) : nil,
+                ringToAnswerS: answered ? roundedToHundredths(5.25 * Double(rings) - 0.5 + 0.01 * Double(n)) : nil, answered: answered,
+                toneHz: [425], onOffS: [1, 4])
+            var alerts: [Alert] = []
+            if rings > 3 { alerts.append(Alert(rule: .rings, value: Double(rings), limit: 3, message: "answered after \(rings) rings")) }
+            if n % 3 == 0 { alerts.append(Alert(rule: .deadAir, value: 5 + Double(n % 4), limit: 5, message: "dead air \(n)")) }
+            var summary = StoreFixtures.summary(
+                id: String(format: "%02x", n * 37 % 256) + "-\(n)", agent: agent,
+                startedAt: "2026-11-\(10 + n % 9)T09:\(10 + n):00Z", durationS: 60 + 0.25 * Double(n),
+                ring: ring, agentShare: n % 6 == 5 ? nil : roundedToHundredths(0.3 + 0.01 * Double(n)), greetingLatencyS: 0.5,
+                deadAirPauses: n % 3, agentInterruptions: n % 4, alerts: alerts)
+            summary.responseLatency.medianS = n % 8 == 1 ? nil : roundedToHundredths(0.25 + 0.05 * Double(n % 11))
+            if n % 5 == 2 {
+                summary.session.call = Summary.Call(shiftID: "shift-\(n % 2)", index: n, offsetS: 30.5 * Double(n), endedBy: .lineSilence)
+            }
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    @Test(arguments: [
+        SessionFilter(), SessionFilter(agent: "bert"), SessionFilter(since: StoreDate.parseTimestamp("2026-11-13T00:00:00Z")),
+        SessionFilter(flaggedOnly: true),
+    ])
+    func reportInSQLEqualsTheReportOfTheSummaries(_ filter: SessionFilter) throws {
+        let store = try SessionStore()
+        for summary in Self.sessions() { try store.save(summary) }
+        var limits = AlertLimits()
+        limits.maxRings = 2
+        for reviewCount in [0, 3, 50] {
+            let inSQL = try #require(try store.report(filter, limits: limits, reviewCount: reviewCount))
+            #expect(inSQL.damaged.isEmpty)
+            let inMemory = Report(summaries: try store.summaries(filter).summaries, limits: limits, reviewCount: reviewCount)
+            #expect(inSQL.report == inMemory, "review \(reviewCount)")
+        }
+    }
+
+    @Test func listingsFromColumnsEqualThoseOfTheSummaries() throws {
+        let store = try SessionStore()
+        for summary in Self.sessions() { try store.save(summary) }
+        for filter in [SessionFilter(), SessionFilter(agent: "anna", flaggedOnly: true), SessionFilter(shiftID: "shift-0")] {
+            let listed = try store.listings(filter)
+            #expect(listed.damaged.isEmpty)
+            #expect(listed.listings == (try store.summaries(filter).summaries.map(SessionListing.init)))
+        }
+    }
+
+    @Test func aSummaryThatIsNotJSONIsReportedAndLeftOut() throws {
+        let store = try SessionStore()
+        for summary in Self.sessions() { try store.save(summary) }
+        let id = Self.sessions()[5].session.id
+        try store.damageForTest(id: id)
+        let listed = try store.listings(SessionFilter())
+        #expect(listed.listings.count == 39 && !listed.listings.contains { $0.id == id })
+        #expect(listed.damaged.count == 1 && "\(listed.damaged[0])".contains(id))
+        let report = try #require(try store.report(SessionFilter(), limits: AlertLimits(), reviewCount: 3))
+        #expect(report.damaged.count == 1)
+        #expect(report.report.agents.map(\.calls).reduce(0, +) == 39)
+    }
+}
+
+extension SessionStore {
+    /// Overwrites one stored summary with text that is not JSON, as a broken disk would.
+    func damageForTest(id: String) throws {
+        try write { db in try db.execute(sql: "UPDATE session SET summary_json = '{not json' WHERE id = ?", arguments: [id]) }
     }
 }

@@ -108,3 +108,4 @@ let tmpfsMountable: Bool = {
     unmount(folder)
     return true
 }()
+
