@@ -242,6 +242,18 @@ public final class SessionStore: Sendable {
                 table.column("queued_at", .text).notNull()
             }
         }
+        // `callpulse serve` on this store (SPEC "Supervisor dashboard"), self-contained: users,
+        // wrong passwords, the cookie key, this machine's live tile, and keyset paging.
+        migrator.registerMigration("v4: dashboard users and live state") { db in
+            try db.execute(sql: """
+                CREATE TABLE dashboard_user (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('supervisor', 'viewer')),
+                    password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+                CREATE TABLE dashboard_login_failure (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at TEXT NOT NULL);
+                CREATE TABLE dashboard_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);
+                CREATE TABLE live_state (agent TEXT PRIMARY KEY, monitor TEXT NOT NULL, tile TEXT NOT NULL, updated_at REAL NOT NULL);
+                CREATE INDEX session_on_sort_at_id ON session (sort_at, id);
+                """)
+        }
         return migrator
     }
 
