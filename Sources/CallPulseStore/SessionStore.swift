@@ -248,7 +248,7 @@ public final class SessionStore: Sendable {
             try db.execute(sql: """
                 CREATE TABLE dashboard_user (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('supervisor', 'viewer')),
                     password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
-                CREATE TABLE dashboard_login_failure (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at TEXT NOT NULL);
+                CREATE TABLE dashboard_login_failure (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at REAL NOT NULL);
                 CREATE TABLE dashboard_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);
                 CREATE TABLE live_state (agent TEXT PRIMARY KEY, monitor TEXT NOT NULL, tile TEXT NOT NULL, updated_at REAL NOT NULL);
                 CREATE INDEX session_on_sort_at_id ON session (sort_at, id);
