@@ -112,7 +112,7 @@ enum Assets {
     section.call{border:1px solid #999;padding:.6em .8em;margin:1em 0}
     dl.facts{display:flex;flex-wrap:wrap;gap:.2em 1.4em;margin:.4em 0}dl.facts div{display:flex;gap:.4em}dt{color:#444}dd{margin:0;font-weight:600}
     ul.alerts{margin:.3em 0;padding-left:1.2em}.badge{border:1px solid #111;padding:0 .3em;font-size:.8em;font-family:monospace}
-    svg.timeline{display:block;margin-top:.4em}
+    svg.timeline{display:block;margin-top:.4em}svg.timeline-defs{position:absolute}
     table.agents{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
     table.agents th,table.agents td{border:1px solid #666;padding:.3em .5em;text-align:right;vertical-align:top}
     table.agents th[scope=row],table.agents thead th:first-child{text-align:left}

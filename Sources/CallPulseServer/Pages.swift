@@ -20,6 +20,7 @@ struct Pages: Sendable {
         router.get("/metrics") { _, _ in await metrics() }
         router.get("/static/board.js") { _, _ in asset(Assets.boardJS, type: "text/javascript; charset=utf-8") }
         router.get("/static/style.css") { _, _ in asset(Assets.styleCSS, type: "text/css; charset=utf-8") }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/login") { request, _ in loginPage(next: safeNext(request.uri.queryParameters.get("next")), message: nil, status: .ok) }
         router.post("/login") { request, _ in try await login(request) }
         router.post("/logout") { request, _ in try await logout(request) }
@@ -262,7 +263,8 @@ struct Pages: Sendable {
         let open = server.openSessions
         do {
             let summary = try await blocking(seconds: DashboardServer.pageTimeoutS) { try open().summary(id: id) }
-            var body = TimelineSVG.definitions
+            // The shared patterns, placed by the style sheet (the CSP allows no inline style).
+            var body = TimelineSVG.definitions.replacingOccurrences(of: #" style="position:absolute""#, with: #" class="timeline-defs""#)
             body += ##"<h1>Call \##(HTMLText.escape(summary.session.id))</h1>"##
             body += HTMLReportRenderer.legend
             body += HTMLReportRenderer.callSection(summary)

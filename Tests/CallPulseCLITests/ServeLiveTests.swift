@@ -15,13 +15,13 @@ struct ServeLiveTests {
         private var lines: [(at: Double, object: [String: Any])] = []
         let finished = DispatchSemaphore(value: 0)
 
-        init(agent: String, seconds: Double, fixture: Fixture, home: CLIHome, store: StoreUnderTest) throws {
+        init(agent: String, seconds: Double, fixture: Fixture, home: CLIHome, store: StoreUnderTest, device: String = "shift", extra: [String] = []) throws {
             let frames = Int(seconds * Double(ShiftGenerator.sampleRateHz))
             process.executableURL = URL(fileURLWithPath: CLIHome.binary)
             process.arguments = [
-                "live", "--device", "shift", "--rate", "\(ShiftGenerator.sampleRateHz)", "--frames", "\(frames)", "--pace",
+                "live", "--device", device, "--rate", "\(ShiftGenerator.sampleRateHz)", "--frames", "\(frames)", "--pace",
                 "--call-end-silence", "4", "--agent", agent, "--store", store.store,
-            ]
+            ] + extra
             var environment = home.environment
             environment.merge(store.environment) { $1 }
             environment["ALSA_CONFIG_PATH"] = fixture.path("asound.conf")
@@ -65,10 +65,19 @@ struct ServeLiveTests {
         }
     }
 
+    /// `shift`: the first 32 s of the generated shift. `quiet`: the same with the agent's
+    /// 18-20.5 s and the customer's 21-23 s turns replaced by the line noise of 27-32 s, so
+    /// that nobody speaks from 17.5 s to the busy tone at 23.5 s: dead air from 20.5 s with
+    /// `--dead-air-min 3`.
     static func shiftFixture() throws -> Fixture {
         let fixture = try Fixture()
-        try fixture.writeRaw(Array(ShiftGenerator.generate().prefix(2 * 32 * ShiftGenerator.sampleRateHz)), name: "shift.raw")
-        try fixture.writeALSAConfig(pcm: "shift", raw: "shift.raw")
+        let rate = ShiftGenerator.sampleRateHz
+        let shift = Array(ShiftGenerator.generate().prefix(2 * 32 * rate))
+        var quiet = shift
+        for i in (2 * 18 * rate)..<(2 * 23 * rate) { quiet[i] = shift[i + 2 * 9 * rate] }
+        try fixture.writeRaw(shift, name: "shift.raw")
+        try fixture.writeRaw(quiet, name: "quiet.raw")
+        try fixture.writeALSAConfig(pcms: [("shift", "shift.raw"), ("quiet", "quiet.raw")])
         return fixture
     }
 
@@ -170,9 +179,14 @@ struct ServeLiveTests {
 
     // MARK: Real browser
 
+    /// Debian's python3-selenium is for the system's Python, which another Python on PATH may hide.
+    static var systemPython: String {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+    }
+
     static var browserAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-            && HTTP.run("python3", ["-c", "import selenium; print('ok')"]).hasPrefix("ok")
+            && HTTP.run(systemPython, ["-c", "import selenium; print('ok')"]).hasPrefix("ok")
     }
 
     /// Where the screenshots are kept: CALLPULSE_SCREENSHOTS, else a temporary folder.
@@ -195,7 +209,7 @@ struct ServeLiveTests {
         let script = Process()
         script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         script.arguments = [
-            "python3", CLI.packageRoot.appendingPathComponent("Tests/CallPulseCLITests/Browser/wallboard.py").path,
+            Self.systemPython, CLI.packageRoot.appendingPathComponent("Tests/CallPulseCLITests/Browser/wallboard.py").path,
             String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self),
         ]
         let scriptErrors = Pipe()
@@ -213,7 +227,7 @@ struct ServeLiveTests {
         let agents = ["anna", "<b>bert</b>"]
         let first = try Monitor(agent: agents[0], seconds: 31, fixture: fixture, home: home, store: target)
         Thread.sleep(forTimeInterval: 4)
-        let second = try Monitor(agent: agents[1], seconds: 31, fixture: fixture, home: home, store: target)
+        let second = try Monitor(agent: agents[1], seconds: 31, fixture: fixture, home: home, store: target, device: "quiet", extra: ["--dead-air-min", "3"])
         first.wait()
         second.wait()
         Thread.sleep(forTimeInterval: 1)
@@ -243,12 +257,20 @@ struct ServeLiveTests {
             #expect(idle - endAt <= 2, "\(agent): idle shown \(idle - endAt) s after the monitor's call end")
             #expect(seen.contains { ($0["text"] as? String)?.hasPrefix("RINGING ") == true })
         }
+        // The second agent's silence became dead air: a red tile that says so in words.
+        let quietTile = transitions[agents[1]] ?? []
+        let deadAir = quietTile.first { $0["state"] as? String == "dead_air" }
+        #expect(deadAir != nil, "no DEAD AIR tile: \(quietTile)")
+        #expect((deadAir?["text"] as? String)?.hasPrefix("DEAD AIR ") == true)
+        #expect((deadAir?["classes"] as? String)?.contains("level-red") == true)
+        #expect(FileManager.default.fileExists(atPath: out + "/wallboard-alert.png"))
         // The calls the monitors kept are listed, the names as text; the call page has its timeline.
         let listed = result["calls_agents"] as? [String] ?? []
         #expect(Set(listed) == Set(agents), "\(listed)")
         #expect(result["call_has_timeline"] as? Bool == true)
         let console = result["console"] as? [String] ?? []
-        #expect(!console.contains { $0.contains("Content Security Policy") && $0.contains("script") }, "\(console)")
+        // Nothing the page asked for was refused by its own Content-Security-Policy, nothing failed to load.
+        #expect(!console.contains { $0.contains("Content Security Policy") || $0.contains("Failed to load") }, "\(console)")
         for name in ["wallboard.png", "calls.png", "call.png"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
         }

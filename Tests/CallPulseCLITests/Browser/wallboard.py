@@ -6,7 +6,7 @@ Logs in through the form, opens the wallboard, writes `ready` once the page's ev
 is live, then reads every tile 10 times a second until the file `stop` appears, noting
 each tile's state with the wall-clock time the browser first showed it. Then opens the
 call list and the first call. Screenshots: wallboard.png (when two tiles are talking, else
-at the end), calls.png, call.png. Everything it saw goes to result.json.
+at the end), calls.png, call.png, report.png, and wallboard-alert.png when a tile turns red. Everything it saw goes to result.json.
 """
 import json
 import os
@@ -44,17 +44,23 @@ try:
     """
     last = {}
     shot = False
+    alert_shot = False
     deadline = time.time() + args.get("max_s", 120)
     while not os.path.exists(os.path.join(out, "stop")) and time.time() < deadline:
         now = time.time()
         tiles = driver.execute_script(read_tiles)
         talking = 0
+        red = False
         for agent, state, state_text, heading, classes, text in tiles:
             if last.get(agent) != state_text:
                 last[agent] = state_text
                 result["transitions"].setdefault(agent, []).append({"t": now, "state": state, "text": state_text, "heading": heading, "classes": classes})
             result["texts"][agent] = text
             talking += state == "talking"
+            red = red or "level-red" in classes
+        if red and not alert_shot:
+            driver.save_screenshot(os.path.join(out, "wallboard-alert.png"))
+            alert_shot = True
         if talking >= 2 and not shot:
             driver.save_screenshot(os.path.join(out, "wallboard.png"))
             shot = True
@@ -63,6 +69,8 @@ try:
         driver.save_screenshot(os.path.join(out, "wallboard.png"))
     result["status_text"] = driver.find_element(By.ID, "status").text
 
+    driver.get(base + "/report?since=2000-01-01")
+    driver.save_screenshot(os.path.join(out, "report.png"))
     driver.get(base + "/calls")
     result["calls_agents"] = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.calls td.agent")]
     driver.save_screenshot(os.path.join(out, "calls.png"))
