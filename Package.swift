@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "callpulse", targets: ["callpulse"]),
         .executable(name: "callpulse-bench", targets: ["callpulse-bench"]),
+        .executable(name: "callpulse-serve-bench", targets: ["callpulse-serve-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +62,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
+        // The wallboard under load: simulated monitors publishing, delays read off /events.
+        .executableTarget(name: "callpulse-serve-bench", dependencies: ["CallPulseStore"]),
         // Seeded signal generators and the speech F1 scorer shared by the test targets.
         .target(
             name: "CallPulseTestSupport",

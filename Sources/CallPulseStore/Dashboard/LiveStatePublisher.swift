@@ -98,7 +98,14 @@ extension LiveTile {
             state = .ringing
             rings = heard
         case .talking:
-            state = .talking
+            // A ring burst reads as sound before the ring detector counts it: before the
+            // answer, the call is still ringing.
+            if let ring = summary.ring, ring.answeredS == nil {
+                state = .ringing
+                rings = ring.rings
+            } else {
+                state = .talking
+            }
         case .silence(let seconds):
             state = seconds >= deadAirMinS ? .deadAir : .silence
             silenceS = seconds

@@ -74,7 +74,10 @@ try:
     driver.get(base + "/calls")
     result["calls_agents"] = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.calls td.agent")]
     driver.save_screenshot(os.path.join(out, "calls.png"))
-    links = driver.find_elements(By.CSS_SELECTOR, "table.calls td a")
+    # The newest call that lasted (a ring heard as the capture stopped makes a call of 0:00).
+    rows = driver.find_elements(By.CSS_SELECTOR, "table.calls tbody tr")
+    links = [row.find_element(By.CSS_SELECTOR, "td a") for row in rows
+             if row.find_elements(By.CSS_SELECTOR, "td")[2].text != "0:00"]
     if links:
         links[0].click()
         WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "svg.timeline"))
