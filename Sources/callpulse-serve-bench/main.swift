@@ -83,7 +83,7 @@ reading.start()
 
 let store = try PostgresDashboardStore(url: TeamStoreURL(options.store), maximumConnections: 8)
 let done = DispatchSemaphore(value: 0)
-Task {
+Task.detached {
     await withTaskGroup(of: Void.self) { group in
         for index in 0..<options.agents {
             group.addTask {

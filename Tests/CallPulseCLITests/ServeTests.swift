@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `callpulse serve` (issue 13): the real server on a free localhost port, on a SQLite store
@@ -320,5 +321,65 @@ enum PrometheusText {
             }
         }
         return families
+    }
+}
+
+/// `/calls` pages: keyset paging walks every session once, newest first, ties on the start
+/// time broken by id, whatever the page boundaries.
+@Suite(.enabled(if: ServeTestSupport.curlAvailable, "curl is not installed"))
+struct ServeCallPagingTests {
+    static let count = 120
+
+    /// 120 copies of one analysed call, three at each start time (2026-01-01 00:00, 00:01, …).
+    static func fill(_ backend: Backend, setup: ServeTests.Setup) throws -> [String] {
+        let ids = (0..<count).map { String(format: "%016x", 0xC0FFEE_0000 + $0 * 7919) }
+        func at(_ index: Int) -> String { String(format: "2026-01-01T00:%02d:00Z", index / 3) }
+        switch backend {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: setup.target.store)
+            try queue.write { db in
+                try db.execute(sql: "CREATE TEMP TABLE copy AS SELECT * FROM session")
+                try db.execute(sql: "DELETE FROM session")
+                for (index, id) in ids.enumerated() {
+                    try db.execute(sql: "UPDATE copy SET id = ?, sort_at = ?", arguments: [id, at(index)])
+                    try db.execute(sql: "INSERT INTO session SELECT * FROM copy")
+                }
+            }
+        case .postgres:
+            let database = String(setup.target.store.split(separator: "/").last?.split(separator: "?").first ?? "")
+            let values = ids.enumerated().map { "('\($1)', '\(at($0))'::timestamptz)" }.joined(separator: ",")
+            let sql = """
+                CREATE TEMP TABLE copy AS SELECT * FROM session; DELETE FROM session;
+                INSERT INTO session SELECT v.id, c.agent, c.started_at, c.stored_at, v.at, c.duration_s, c.source_kind, c.source_path,
+                    c.layout, c.rings, c.ring_to_answer_s, c.answered, c.agent_share, c.dead_air_count, c.agent_interruptions,
+                    c.greeting_latency_s, c.response_latency_median_s, c.alert_count, c.alerts, c.summary, c.shift_id
+                FROM copy c, (VALUES \(values)) AS v(id, at)
+                """
+            let result = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: database, sql)
+            try #require(result.status == 0, "\(result.stderr)")
+        }
+        return ids.enumerated().sorted { ($0.offset / 3, $0.element) > ($1.offset / 3, $1.element) }.map(\.element)
+    }
+
+    @Test(arguments: Backend.configured)
+    func pagesWalkEverySessionOnce(_ backend: Backend) throws {
+        let setup = try ServeTests.Setup(backend, calls: [(ServeTests.sample("call-ring-uk.wav"), "anna")])
+        defer { setup.finish() }
+        let expected = try Self.fill(backend, setup: setup)
+        let cookie = try ServeTestSupport.login(setup.server, name: "vic")
+        var seen: [String] = []
+        var sizes: [Int] = []
+        var next: String? = "/calls"
+        while let path = next, sizes.count < 10 {
+            let page = HTTP.request("GET", setup.server.base + path, cookie: cookie)
+            try #require(page.status == 200, "\(path)")
+            let ids = page.body.matches(of: try Regex(#"href="/calls/([0-9a-f]+)""#)).compactMap { $0.output[1].substring.map(String.init) }
+            sizes.append(ids.count)
+            seen += ids
+            next = page.body.firstMatch(of: try Regex(#"rel="next" href="([^"]+)""#))?.output[1].substring
+                .map { String($0).replacingOccurrences(of: "&amp;", with: "&") }
+        }
+        #expect(sizes == [50, 50, 20])
+        #expect(seen == expected)
     }
 }
