@@ -4,6 +4,7 @@ import CallPulseStore
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The routes and their pages. Every value that reaches a page goes through
 /// `HTMLText.escape`; no page carries personal data in its URL (agents are picked by an
@@ -182,8 +183,14 @@ struct Pages: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { Task { await board.unwatch(id) } }
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            for await text in stream {
-                try await writer.write(ByteBuffer(string: text))
+            // SIGTERM: the stream ends (the browser reconnects to another serve), so that the
+            // server's graceful shutdown does not wait for browsers that never leave.
+            try await withGracefulShutdownHandler {
+                for await text in stream {
+                    try await writer.write(ByteBuffer(string: text))
+                }
+            } onGracefulShutdown: {
+                Task { await board.unwatch(id) }
             }
             try await writer.finish(nil)
         })

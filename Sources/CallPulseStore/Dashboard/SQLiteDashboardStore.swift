@@ -75,8 +75,11 @@ public final class SQLiteDashboardStore: DashboardStore, LiveStateWriter {
             guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM dashboard_login_failure WHERE name = ?", arguments: [name]) else {
                 return (0, nil)
             }
-            let last: Double = row[1]
-            return (row[0], Date(timeIntervalSince1970: last))
+            // Read without GRDB's trapping conversions: a hand-edited row is no crash.
+            let value: DatabaseValue = row[1]
+            let last = Double.fromDatabaseValue(value) ?? String.fromDatabaseValue(value).flatMap(Double.init) ?? 0
+            let count = Int.fromDatabaseValue(row[0] as DatabaseValue) ?? 0
+            return (count, Date(timeIntervalSince1970: last))
         }
     }
 
