@@ -49,22 +49,8 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
 
     /// The pool's TLS settings from the URL's `sslmode` (as `TeamSessionStore.tls(for:)`).
     static func clientTLS(for url: TeamStoreURL) throws -> PostgresClient.Configuration.TLS {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        switch url.sslMode {
-        case .disable:
-            return .disable
-        case .allow, .prefer, .require:
-            configuration.certificateVerification = .none
-        case .verifyCA, .verifyFull:
-            guard let rootCert = url.sslRootCert, FileManager.default.isReadableFile(atPath: rootCert) else {
-                throw StoreError.teamStoreUnreachable(
-                    host: url.hostAndPort,
-                    reason: "sslmode=\(url.sslMode.rawValue) needs the CA certificate: sslrootcert=FILE in the URL, PGSSLROOTCERT, or ~/.postgresql/root.crt")
-            }
-            configuration.trustRoots = .file(rootCert)
-            configuration.certificateVerification = url.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
-        }
-        return url.sslMode == .allow || url.sslMode == .prefer ? .prefer(configuration) : .require(configuration)
+        guard let (configuration, required) = try TeamSessionStore.tlsConfiguration(for: url) else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
     }
 
     // MARK: Queries
@@ -181,16 +167,16 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
     static let callColumns = "id, agent, to_char(sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_s, rings, ring_to_answer_s, answered, agent_share, dead_air_count, alert_count, alerts"
 
     public func calls(_ filter: SessionFilter, after cursor: CallCursor?, limit: Int) async throws -> [CallRow] {
-        var (conditions, bindings) = Self.conditions(filter)
+        // The cursor's values come after the filter's: its placeholders are numbered on from them.
+        let filterCount = TeamSessionStore.whereClause(filter).1.count
+        let keyset = cursor.map { _ in ["(sort_at, id) < ($\(filterCount + 1)::timestamptz, $\(filterCount + 2))"] } ?? []
+        var (whereSQL, bindings) = TeamSessionStore.whereClause(filter, extra: keyset)
         if let cursor {
             bindings.append(cursor.sortAt)
-            let at = bindings.count
             bindings.append(cursor.id)
-            conditions.append("(sort_at, id) < ($\(at)::timestamptz, $\(bindings.count))")
         }
         bindings.append(max(1, limit))
-        let sql = "SELECT \(Self.callColumns) FROM session" + Self.whereSQL(conditions)
-            + " ORDER BY sort_at DESC, id DESC LIMIT $\(bindings.count)"
+        let sql = "SELECT \(Self.callColumns) FROM session" + whereSQL + " ORDER BY sort_at DESC, id DESC LIMIT $\(bindings.count)"
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         return try await run { client, logger in
             var rows: [CallRow] = []
@@ -205,9 +191,9 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
     }
 
     public func trendRows(_ filter: SessionFilter) async throws -> [TrendRow] {
-        let (conditions, bindings) = Self.conditions(filter)
+        let (whereSQL, bindings) = TeamSessionStore.whereClause(filter)
         let sql = "SELECT agent, sort_at, rings, answered, ring_to_answer_s, agent_share, dead_air_count FROM session"
-            + Self.whereSQL(conditions) + " ORDER BY sort_at"
+            + whereSQL + " ORDER BY sort_at"
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         return try await run { client, logger in
             var rows: [TrendRow] = []
@@ -250,29 +236,6 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
             }
             return metrics
         }
-    }
-
-    static func conditions(_ filter: SessionFilter) -> ([String], PostgresBindings) {
-        var conditions: [String] = []
-        var bindings = PostgresBindings()
-        if let agent = filter.agent {
-            bindings.append(agent)
-            conditions.append("agent = $\(bindings.count)")
-        }
-        if let since = filter.since {
-            bindings.append(StoreDate.string(since))
-            conditions.append("sort_at >= $\(bindings.count)::timestamptz")
-        }
-        if let until = filter.until {
-            bindings.append(StoreDate.string(until))
-            conditions.append("sort_at < $\(bindings.count)::timestamptz")
-        }
-        if filter.flaggedOnly { conditions.append("alert_count > 0") }
-        return (conditions, bindings)
-    }
-
-    static func whereSQL(_ conditions: [String]) -> String {
-        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     }
 
     // MARK: Live
