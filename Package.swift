@@ -5,16 +5,22 @@ import PackageDescription
 // metrics, with the standard library alone, so live capture and file reading feed it alike.
 let package = Package(
     name: "callpulse",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "callpulse", targets: ["callpulse"]),
         .executable(name: "callpulse-bench", targets: ["callpulse-bench"]),
+        .executable(name: "callpulse-serve-bench", targets: ["callpulse-serve-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // `callpulse serve`: the HTTP server, bcrypt for the users' passwords, HMAC for the cookie.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Core uses RealModule for log10/exp/cos (libm) instead of importing a platform module.
@@ -39,14 +45,27 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The supervisor's dashboard (`callpulse serve`): pages, live board, metrics.
+        .target(
+            name: "CallPulseServer",
+            dependencies: [
+                "CallPulseCore", "CallPulseRender", "CallPulseStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "callpulse",
             dependencies: [
-                "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseStore",
+                "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseStore", "CallPulseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
+        // The wallboard under load: simulated monitors publishing, delays read off /events.
+        .executableTarget(name: "callpulse-serve-bench", dependencies: ["CallPulseStore"]),
         // Seeded signal generators and the speech F1 scorer shared by the test targets.
         .target(
             name: "CallPulseTestSupport",
@@ -75,7 +94,9 @@ let package = Package(
             dependencies: [
                 "callpulse", "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            // The scripts the serve tests run: Chromium through selenium, a stalling TCP proxy.
+            exclude: ["Browser"]
         ),
     ]
 )

@@ -54,7 +54,7 @@ public enum HTMLReportRenderer {
         return html.joined(separator: "\n")
     }
 
-    static func agentTable(_ report: Report) -> String {
+    public static func agentTable(_ report: Report) -> String {
         var rows: [String] = []
         rows.append(##"<table class="agents"><thead><tr><th>Agent</th><th>Calls</th><th>Flagged</th><th>Ring to answer<br>median / p90</th><th>Agent talk share<br>median / p90</th><th>Response latency<br>median / p90</th><th>Answered within \##(report.limits.maxRings) rings</th><th>Without dead air</th><th>Without agent interruptions</th></tr></thead><tbody>"##)
         for agent in report.agents {
@@ -66,7 +66,7 @@ public enum HTMLReportRenderer {
         return rows.joined(separator: "\n")
     }
 
-    static func callSection(_ summary: Summary) -> String {
+    public static func callSection(_ summary: Summary) -> String {
         let session = summary.session
         let agent = session.agent ?? Report.noAgentLabel
         var lines: [String] = []
@@ -98,7 +98,7 @@ public enum HTMLReportRenderer {
     }
 
     /// A key to the timeline marks, drawn with the same patterns.
-    static let legend = """
+    public static let legend = """
     <svg class="legend" viewBox="0 0 1000 30" width="100%" role="img" aria-label="Legend">
     <rect x="4" y="8" width="26" height="14" fill="url(#cp-ring)" stroke="#000" stroke-width="0.6"/><text x="36" y="19" font-size="12">ringing</text>
     <rect x="110" y="8" width="26" height="14" fill="#222" stroke="#000" stroke-width="0.6"/><text x="142" y="19" font-size="12">agent speech</text>
@@ -110,7 +110,7 @@ public enum HTMLReportRenderer {
     </svg>
     """
 
-    static let style = """
+    public static let style = """
     body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;background:#fff;margin:2em auto;max-width:1100px;padding:0 1em;line-height:1.4}
     h1{margin:0}h2{border-bottom:2px solid #111;padding-bottom:.2em;margin-top:1.6em}h3{margin:.2em 0}
     .period,.note{color:#444}

@@ -176,8 +176,8 @@ public enum TimelineSVG {
 }
 
 /// Text made safe for HTML and SVG element content and attribute values.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.count)
         for character in text {

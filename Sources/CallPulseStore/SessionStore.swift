@@ -268,6 +268,18 @@ public final class SessionStore: Sendable {
             try db.execute(sql: "CREATE INDEX session_review ON session (agent, alert_count, alert_severity, id, sort_at) WHERE alert_count > 0")
             try db.execute(sql: "CREATE INDEX session_shift_calls ON session (agent, shift_id, call_offset_s, duration_s, sort_at) WHERE shift_id IS NOT NULL")
         }
+        // `callpulse serve` on this store (SPEC "Supervisor dashboard"), self-contained: users,
+        // wrong passwords, the cookie key, this machine's live tile, and keyset paging.
+        migrator.registerMigration("v5: dashboard users and live state") { db in
+            try db.execute(sql: """
+                CREATE TABLE dashboard_user (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('supervisor', 'viewer')),
+                    password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+                CREATE TABLE dashboard_login_failure (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at REAL NOT NULL);
+                CREATE TABLE dashboard_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);
+                CREATE TABLE live_state (agent TEXT PRIMARY KEY, monitor TEXT NOT NULL, tile TEXT NOT NULL, updated_at REAL NOT NULL);
+                CREATE INDEX session_on_sort_at_id ON session (sort_at, id);
+                """)
+        }
         return migrator
     }
 

@@ -79,6 +79,42 @@ enum TeamSchema {
             "DROP POLICY IF EXISTS agent_replaces_own ON session",
             "REVOKE UPDATE ON session FROM callpulse_agent",
         ]),
+        // `callpulse serve` (SPEC "Supervisor dashboard"), self-contained: its users, the
+        // wrong passwords given (shared by every `serve`, so throttling holds behind a
+        // balancer), the cookie key, the live tiles the monitors publish, and an index for
+        // keyset paging of the newest-first call list.
+        Migration(name: "dashboard users and live state", statements: [
+            """
+            CREATE TABLE dashboard_user (
+                name text PRIMARY KEY,
+                role text NOT NULL CHECK (role IN ('supervisor', 'viewer')),
+                password_hash text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE TABLE dashboard_login_failure (name text PRIMARY KEY, failures integer NOT NULL, last_at timestamptz NOT NULL)",
+            "CREATE TABLE dashboard_key (id integer PRIMARY KEY CHECK (id = 1), key bytea NOT NULL)",
+            """
+            CREATE TABLE live_state (
+                agent text PRIMARY KEY,
+                monitor text NOT NULL,
+                tile jsonb NOT NULL,
+                updated_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX session_on_sort_at_id ON session (sort_at DESC, id DESC)",
+            // The supervisor role runs `serve`: it reads users and tiles, counts wrong passwords.
+            "GRANT SELECT ON dashboard_user TO callpulse_supervisor",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON dashboard_login_failure TO callpulse_supervisor",
+            "GRANT SELECT, INSERT ON dashboard_key TO callpulse_supervisor",
+            // An agent's monitor publishes, replaces and removes its own tile only.
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON live_state TO callpulse_agent",
+            "GRANT SELECT ON live_state TO callpulse_supervisor",
+            "ALTER TABLE live_state ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE live_state FORCE ROW LEVEL SECURITY",
+            "CREATE POLICY agent_own_tile ON live_state FOR ALL TO callpulse_agent USING (agent = current_user) WITH CHECK (agent = current_user)",
+            "CREATE POLICY supervisor_reads_tiles ON live_state FOR SELECT TO callpulse_supervisor USING (true)",
+        ]),
     ]
 
     /// A role name callpulse makes: 1-63 characters (PostgreSQL's limit), letters, digits,

@@ -69,10 +69,23 @@ public final class TeamSessionStore: SessionStoring {
 
     /// libpq's `sslmode` in postgres-nio's terms.
     static func tls(for url: TeamStoreURL) throws -> PostgresConnection.Configuration.TLS {
+        guard let (configuration, required) = try tlsConfiguration(for: url) else { return .disable }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw StoreError.teamStoreUnreachable(host: url.hostAndPort, reason: "cannot read the CA certificate \(url.sslRootCert ?? "")")
+        }
+        return required ? .require(context) : .prefer(context)
+    }
+
+    /// The TLS settings of `sslmode` (`nil`: no TLS), and whether TLS is required; shared by
+    /// the single connection here and the dashboard's pool (`PostgresDashboardStore`).
+    static func tlsConfiguration(for url: TeamStoreURL) throws -> (TLSConfiguration, required: Bool)? {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch url.sslMode {
         case .disable:
-            return .disable
+            return nil
         case .allow, .prefer, .require:
             configuration.certificateVerification = .none
         case .verifyCA, .verifyFull:
@@ -84,13 +97,7 @@ public final class TeamSessionStore: SessionStoring {
             configuration.trustRoots = .file(rootCert)
             configuration.certificateVerification = url.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
         }
-        let context: NIOSSLContext
-        do {
-            context = try NIOSSLContext(configuration: configuration)
-        } catch {
-            throw StoreError.teamStoreUnreachable(host: url.hostAndPort, reason: "cannot read the CA certificate \(url.sslRootCert ?? "")")
-        }
-        return url.sslMode == .require || url.sslMode == .verifyCA || url.sslMode == .verifyFull ? .require(context) : .prefer(context)
+        return (configuration, url.sslMode == .require || url.sslMode == .verifyCA || url.sslMode == .verifyFull)
     }
 
     // MARK: Schema
@@ -318,7 +325,7 @@ public final class TeamSessionStore: SessionStoring {
     // MARK: Reading
 
     /// `filter` as a WHERE clause (empty when it lets all through) and its bound values.
-    private static func whereClause(_ filter: SessionFilter, extra: [String] = []) -> (String, PostgresBindings) {
+    static func whereClause(_ filter: SessionFilter, extra: [String] = []) -> (String, PostgresBindings) {
         var conditions: [String] = []
         var bindings = PostgresBindings()
         if let agent = filter.agent {

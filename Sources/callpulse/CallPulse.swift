@@ -13,7 +13,7 @@ struct CallPulse: ParsableCommand {
         2 bad usage, 3 bad input, 4 audio device, 5 session store.
         """,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, LiveCommand.self, DevicesCommand.self, SessionsCommand.self, ReportCommand.self, StoreCommand.self]
+        subcommands: [AnalyzeCommand.self, LiveCommand.self, DevicesCommand.self, SessionsCommand.self, ReportCommand.self, StoreCommand.self, ServeCommand.self]
     )
 
     /// Runs the command and maps every failure to one line and a SPEC exit status:

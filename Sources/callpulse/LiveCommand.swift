@@ -2,6 +2,7 @@ import ArgumentParser
 import CallPulseAudio
 import CallPulseCore
 import CallPulseRender
+import CallPulseStore
 import Foundation
 
 /// `callpulse live`: listens to the headset during calls and shows what the call looks like.
@@ -184,6 +185,7 @@ struct LiveCommand: ParsableCommand {
             capture: capture, layout: layout, agent: agentName, thresholds: thresholds,
             config: ringCadence.analyzerConfig, frameLimit: frameLimit(sampleRateHz: capture.sampleRateHz),
             recordingPath: record, shift: oneCall ? nil : shiftOptions.config, onCall: oneCall ? nil : keepCall)
+        session.publisher = livePublisher()
         let outcome = session.run(recorder: &recorder)
         if var writer = recorder.take() {
             do { try writer.finish() } catch { printError(error.description) }
@@ -218,6 +220,28 @@ struct LiveCommand: ParsableCommand {
             failure = failure ?? .device
         }
         if let failure { throw CommandFailure(status: failure) }
+    }
+
+    /// The wallboard's publisher: the tile goes to the store the sessions go to (the team
+    /// store, or on one machine the SQLite store `serve` reads). A store that cannot take it
+    /// costs one warning line; the monitor goes on.
+    private func livePublisher() -> LiveStatePublisher? {
+        guard let location = store.location else { return nil }
+        let warn: @Sendable (String) -> Void = { reason in printWarning("the wallboard does not get this monitor's state: \(reason)") }
+        do {
+            let writer: any LiveStateWriter
+            if let team = store.teamStore {
+                writer = try PostgresDashboardStore(url: team, maximumConnections: 1)
+            } else {
+                writer = try SQLiteDashboardStore(path: location)
+            }
+            let silent: @Sendable (String) -> Void = { _ in }
+            return LiveStatePublisher(writer: writer, onFailure: store.teamStore == nil ? silent : warn)
+        } catch {
+            // A local store that cannot be opened is reported when the session is kept.
+            if store.teamStore != nil { warn((error as? StoreError)?.description ?? "\(error)") }
+            return nil
+        }
     }
 
     private func openCapture(layout: ChannelLayout) throws(CaptureError) -> LiveCapture {

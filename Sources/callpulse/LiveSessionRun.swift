@@ -1,6 +1,7 @@
 import CallPulseAudio
 import CallPulseCore
 import CallPulseRender
+import CallPulseStore
 import Foundation
 
 /// One live session as the command runs it: `LiveSession` (CallPulseAudio) does the capture
@@ -28,6 +29,11 @@ final class LiveSessionRun {
     private let deviceText: String
     private let recordingPath: String?
     private let deadAirMinS: Double
+    /// The wallboard's publisher (`--store`), and what the tile says about this monitor.
+    var publisher: LiveStatePublisher?
+    private let limits: AlertLimits
+    private let agentName: String?
+    private let monitorID = String(UInt64.random(in: 0...UInt64.max), radix: 16)
 
     // Measurements (hidden --bench-report).
     private var startNs: UInt64 = 0
@@ -44,6 +50,8 @@ final class LiveSessionRun {
         self.capture = capture
         self.recordingPath = recordingPath
         deadAirMinS = thresholds.deadAirMinS
+        limits = thresholds.limits
+        agentName = agent
         printsEvents = !TerminalScreen.isTerminal()
         deviceText = capture.deviceLabel + " (\(capture.sampleRateHz) Hz, \(capture.channelCount) ch, \(layout.rawValue))"
         let source = Summary.Source(
@@ -69,7 +77,7 @@ final class LiveSessionRun {
         let result: (summaries: [Summary], deviceError: CaptureError?)
         if printsEvents {
             let sink = EventLineSink(every: Self.eventCheckFrames)
-            result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
+            result = session.run(audio: capture, sink: published(sink), recorder: &recorder, shouldStop: { signals.stopRequested })
             cpuAtAudioHoursS = sink.cpuAtAudioHoursS
             userAtAudioHoursS = sink.userAtAudioHoursS
         } else {
@@ -79,9 +87,17 @@ final class LiveSessionRun {
             let sink = TerminalViewSink(
                 screen: screen, signals: signals, session: session, capture: capture, deviceText: deviceText,
                 recordingPath: recordingPath, deadAirMinS: deadAirMinS)
-            result = session.run(audio: capture, sink: sink, recorder: &recorder, shouldStop: { signals.stopRequested })
+            result = session.run(audio: capture, sink: published(sink), recorder: &recorder, shouldStop: { signals.stopRequested })
         }
+        publisher?.stop()
         return Outcome(summaries: result.summaries, deviceError: result.deviceError)
+    }
+
+    /// `sink`, also feeding the wallboard when there is a publisher.
+    private func published(_ sink: any LiveSessionSink) -> any LiveSessionSink {
+        guard let publisher else { return sink }
+        return LivePublishingSink(
+            sink, publisher: publisher, agent: agentName ?? "unnamed", monitor: monitorID, deadAirMinS: deadAirMinS, limits: limits)
     }
 
     /// CPU use (user + system, share of one core) over the session and the delay from a

@@ -126,7 +126,7 @@ import Testing
         do {
             let store = try SessionStore(path: path)
             try store.save(StoreFixtures.summary(id: "f1", agent: "anna", startedAt: "2026-11-01T09:00:00Z"))
-            #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
+            #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns", "v5: dashboard users and live state"])
             #expect(fileMode(folder.path + "/data/callpulse") == 0o700)
             #expect(fileMode(path) == 0o600)
             #expect(fileMode(path + "-wal") == 0o600)
@@ -137,7 +137,7 @@ import Testing
         #expect(try reopened.records().map(\.id) == ["f1"])
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns", "v5: dashboard users and live state"])
     }
 
     @Test func migratesAnEmptyFile() throws {
@@ -146,7 +146,7 @@ import Testing
         let path = folder.path + "/sessions.sqlite"
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let store = try SessionStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns"])
+        #expect(try store.appliedMigrations() == ["v1: session table", "v2: shift columns", "v3: unsent queue", "v4: report columns", "v5: dashboard users and live state"])
         #expect(try store.count() == 0)
         try store.save(StoreFixtures.summary(id: "e", agent: nil, startedAt: nil))
         #expect(try store.count() == 1)

@@ -1,0 +1,100 @@
+import CallPulseStore
+import Foundation
+
+/// The wallboard's tiles in this `serve`, fed by the store's live changes, and the browsers
+/// watching it. Changes are sent in batches every `flushIntervalMs`: 200 monitors publishing
+/// once a second make 5 small messages a second per browser, not 200.
+actor LiveBoard {
+    private var tiles: [String: LiveTile] = [:]
+    /// When this `serve` last heard from each tile's monitor (its own clock: the monitors'
+    /// clocks may differ).
+    private var heardAt: [String: Date] = [:]
+    private var dirty: Set<String> = []
+    private var removed: Set<String> = []
+    private var watchers: [UUID: AsyncStream<String>.Continuation] = [:]
+
+    /// Milliseconds between batches to the browsers.
+    static let flushIntervalMs = 200
+
+    func apply(_ change: LiveChange) {
+        switch change {
+        case .tile(let tile):
+            tiles[tile.agent] = tile
+            heardAt[tile.agent] = Date()
+            dirty.insert(tile.agent)
+            removed.remove(tile.agent)
+        case .gone(let agent, let monitor):
+            guard let tile = tiles[agent], monitor.isEmpty || tile.monitor == monitor else { return }
+            drop(agent)
+        case .reload:
+            break
+        }
+    }
+
+    /// Replaces the board with `fresh` (after a reconnect: what changed meanwhile is lost).
+    func reload(_ fresh: [LiveTile]) {
+        let names = Set(fresh.map(\.agent))
+        for agent in tiles.keys where !names.contains(agent) { drop(agent) }
+        for tile in fresh where tiles[tile.agent] != tile {
+            tiles[tile.agent] = tile
+            dirty.insert(tile.agent)
+            removed.remove(tile.agent)
+        }
+        for tile in fresh { heardAt[tile.agent] = Date() }
+    }
+
+    private func drop(_ agent: String) {
+        tiles[agent] = nil
+        heardAt[agent] = nil
+        dirty.remove(agent)
+        removed.insert(agent)
+    }
+
+    /// Drops the tiles whose monitors fell silent.
+    func expire(olderThanS seconds: Double) {
+        let cutoff = Date().addingTimeInterval(-seconds)
+        for (agent, at) in heardAt where at < cutoff { drop(agent) }
+    }
+
+    var count: Int { tiles.count }
+
+    /// A new browser: the whole board first, then the batches.
+    func watch() -> (UUID, AsyncStream<String>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        continuation.yield(Self.event("board", tiles.values.sorted { $0.agent < $1.agent }))
+        watchers[id] = continuation
+        return (id, stream)
+    }
+
+    func unwatch(_ id: UUID) {
+        watchers[id]?.finish()
+        watchers[id] = nil
+    }
+
+    /// Sends what changed since the last batch.
+    func flush() {
+        guard !dirty.isEmpty || !removed.isEmpty else { return }
+        var messages: [String] = []
+        if !dirty.isEmpty {
+            messages.append(Self.event("tiles", dirty.compactMap { tiles[$0] }.sorted { $0.agent < $1.agent }))
+        }
+        if !removed.isEmpty {
+            let names = (try? JSONEncoder().encode(removed.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            messages.append("event: gone\ndata: \(names)\n\n")
+        }
+        dirty.removeAll()
+        removed.removeAll()
+        let text = messages.joined()
+        for continuation in watchers.values { continuation.yield(text) }
+    }
+
+    /// A keep-alive comment (proxies close silent connections).
+    func ping() {
+        for continuation in watchers.values { continuation.yield(": ping\n\n") }
+    }
+
+    static func event(_ name: String, _ tiles: [LiveTile]) -> String {
+        "event: \(name)\ndata: [" + tiles.map { $0.json() }.joined(separator: ",") + "]\n\n"
+    }
+}
