@@ -117,41 +117,18 @@ public final class SQLiteDashboardStore: DashboardStore, LiveStateWriter {
         }
     }
 
-    static func conditions(_ filter: SessionFilter) -> ([String], StatementArguments) {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let agent = filter.agent {
-            conditions.append("agent = ?")
-            arguments += [agent]
-        }
-        if let since = filter.since {
-            conditions.append("sort_at >= ?")
-            arguments += [StoreDate.string(since)]
-        }
-        if let until = filter.until {
-            conditions.append("sort_at < ?")
-            arguments += [StoreDate.string(until)]
-        }
-        if filter.flaggedOnly { conditions.append("alert_count > 0") }
-        return (conditions, arguments)
-    }
-
-    static func whereSQL(_ conditions: [String]) -> String {
-        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-    }
-
     public func calls(_ filter: SessionFilter, after cursor: CallCursor?, limit: Int) async throws -> [CallRow] {
-        var (conditions, arguments) = Self.conditions(filter)
-        if let cursor {
-            conditions.append("(sort_at, id) < (?, ?)")
-            arguments += [cursor.sortAt, cursor.id]
-        }
-        arguments += [max(1, limit)]
-        let sql = "SELECT id, agent, sort_at, duration_s, rings, ring_to_answer_s, answered, agent_share, dead_air_count, alert_count, alerts FROM session"
-            + Self.whereSQL(conditions) + " ORDER BY sort_at DESC, id DESC LIMIT ?"
-        let bound = arguments
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: bound).map { row in
+        try await read { db in
+            // The filter as `sessions list` reads it (SessionStore.whereClause), then the cursor.
+            var (condition, arguments) = try SessionStore.whereClause(filter, db)
+            if let cursor {
+                condition += " AND (sort_at, id) < (?, ?)"
+                arguments += [cursor.sortAt, cursor.id]
+            }
+            arguments += [max(1, limit)]
+            let sql = "SELECT id, agent, sort_at, duration_s, rings, ring_to_answer_s, answered, agent_share, dead_air_count, alert_count, alerts FROM session"
+                + " WHERE " + condition + " ORDER BY sort_at DESC, id DESC LIMIT ?"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 CallRow(
                     id: row[0], agent: row[1], sortAt: row[2], durationS: row[3], rings: row[4], ringToAnswerS: row[5], answered: row[6],
                     agentShare: row[7], deadAirCount: row[8], alertCount: row[9], alerts: row[10])
@@ -160,11 +137,11 @@ public final class SQLiteDashboardStore: DashboardStore, LiveStateWriter {
     }
 
     public func trendRows(_ filter: SessionFilter) async throws -> [TrendRow] {
-        let (conditions, arguments) = Self.conditions(filter)
-        let sql = "SELECT agent, sort_at, rings, answered, ring_to_answer_s, agent_share, dead_air_count FROM session"
-            + Self.whereSQL(conditions) + " ORDER BY sort_at"
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+        try await read { db in
+            let (condition, arguments) = try SessionStore.whereClause(filter, db)
+            let sql = "SELECT agent, sort_at, rings, answered, ring_to_answer_s, agent_share, dead_air_count FROM session"
+                + " WHERE " + condition + " ORDER BY sort_at"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
                 let sortAt: String = row[1]
                 guard let date = StoreDate.parseTimestamp(sortAt) else { return nil }
                 return TrendRow(agent: row[0], sortAt: date, rings: row[2], answered: row[3], ringToAnswerS: row[4], agentShare: row[5], deadAirCount: row[6])
