@@ -9,7 +9,7 @@ enum Assets {
     (function () {
       var board = document.getElementById("board");
       var status = document.getElementById("status");
-      var tiles = {};
+      var tiles = Object.create(null);
       function clock(s) {
         if (s === null || s === undefined) return "";
         s = Math.max(0, Math.floor(s));
@@ -66,7 +66,7 @@ enum Assets {
         source.addEventListener("open", function () { status.textContent = "live"; status.className = "live"; });
         source.addEventListener("error", function () { status.textContent = "reconnecting…"; status.className = "down"; });
         source.addEventListener("board", function (e) {
-          var list = JSON.parse(e.data), keep = {};
+          var list = JSON.parse(e.data), keep = Object.create(null);
           list.forEach(function (t) { keep[t.agent] = true; render(t); });
           Object.keys(tiles).forEach(function (a) { if (!keep[a]) { board.removeChild(tiles[a]); delete tiles[a]; } });
           empty();

@@ -68,10 +68,12 @@ private final class OnceGate<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// Numbers as pages print them.
+/// Numbers as pages print them. A stored figure is not trusted to be finite or in range (an
+/// agent's own rows come from its client): those print as "–", never trap.
 enum NumberText {
     static func plain(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        guard value.isFinite, abs(value) < 1e15 else { return "–" }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     static func percent(_ share: Double?) -> String {
@@ -84,6 +86,7 @@ enum NumberText {
 
     /// m:ss
     static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return "–" }
         let whole = max(0, Int(seconds))
         return String(format: "%d:%02d", whole / 60, whole % 60)
     }

@@ -110,8 +110,14 @@ struct ServeLiveTests {
         let readers = [first, second].map { Self.readEvents($0, cookie: cookie, seconds: 9) }
         let monitor = try Monitor(agent: "anna", seconds: 8, fixture: fixture, home: home, store: target)
         // A third serve started while the monitor runs shows the tile at once (it is in the
-        // store, not in the serve that heard it first).
-        Thread.sleep(forTimeInterval: 6.5)
+        // store, not in the serve that heard it first): started once the store holds the tile
+        // (the first serve's /metrics counts it), not after a fixed time that a loaded machine
+        // can overrun before the monitor's first publish.
+        let started = Date()
+        while Date().timeIntervalSince(started) < 7,
+              !HTTP.request("GET", first.base + "/metrics").body.contains("\ncallpulse_agents_live 1") {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
         let late = try ServeProcess(home: home, store: target)
         defer { late.stop() }
         let (lateReader, lateOut) = Self.readEvents(late, cookie: cookie, seconds: 1.5)
@@ -129,6 +135,42 @@ struct ServeLiveTests {
         }
         #expect(lateText.hasPrefix("retry: 1000\n\nevent: board\ndata: [{"), "\(lateText.prefix(200))")
         #expect(lateText.contains(#""agent":"anna""#))
+    }
+
+    /// Any role that can connect may NOTIFY on the live channel, and an agent writes its own
+    /// `live_state` row: neither may put a tile on the board under another agent's name.
+    @Test(.enabled(if: TestCluster.available, "no PostgreSQL test cluster: run `source .ci/pg-cluster start`"))
+    func agentCannotForgeTiles() throws {
+        let home = CLIHome()
+        defer { home.remove() }
+        let target = try StoreUnderTest.make(.postgres, home: home)
+        let database = try #require(URLComponents(string: target.store)?.path.dropFirst()).description
+        let anna = TestCluster.roleName("anna"), bert = TestCluster.roleName("bert")
+        let password = "anna-pw-\(UUID())"
+        let granted = home.run(["store", "grant-agent", anna, "--store", target.store], extraEnvironment: target.environment, input: password + "\n")
+        try #require(granted.status == 0, "\(granted.stderr)")
+        try ServeTestSupport.addUser("sam", role: "supervisor", home: home, store: target)
+        let server = try ServeProcess(home: home, store: target)
+        defer { server.stop() }
+        let cookie = try ServeTestSupport.login(server, name: "sam")
+        let (reader, out) = Self.readEvents(server, cookie: cookie, seconds: 4)
+        Thread.sleep(forTimeInterval: 1)
+        let forged = #"{"agent":"\#(bert)","monitor":"m","state":"dead_air","level":"red","at_ms":0}"#
+        func sql(_ statement: String) throws -> TestCluster.PSQLResult {
+            try TestCluster.psql(user: anna, password: password, database: database, statement)
+        }
+        // A forged notification (any payload) is only a hint: bert has no row.
+        #expect(try sql("SELECT pg_notify('callpulse_live', 't' || '\(forged)')").status == 0)
+        #expect(try sql("SELECT pg_notify('callpulse_live', '\(bert)')").status == 0)
+        // Her own row with bert's name in the tile's JSON shows under her name.
+        #expect(try sql("INSERT INTO live_state VALUES (current_user, 'm', '\(forged)', now())").status == 0)
+        #expect(try sql("SELECT pg_notify('callpulse_live', current_user)").status == 0)
+        // And she cannot write bert's row.
+        #expect(try sql("INSERT INTO live_state VALUES ('\(bert)', 'm', '\(forged)', now())").status != 0)
+        reader.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!text.contains(bert), "\(text.prefix(400))")
+        #expect(text.contains(#""agent":"\#(anna)""#), "\(text.prefix(400))")
     }
 
     @Test("/healthz answers 503 within 2 s when PostgreSQL hangs, and 200 again when it is back",
