@@ -94,6 +94,12 @@ public enum Passwords {
         Bcrypt.verify(password, hash: hash)
     }
 
+    /// At most this many bcrypt checks run at once (one per core here), and at most
+    /// `maxWaiting` wait for a turn; a flood of logins beyond that is refused, not queued.
+    static let maxChecking = 2
+    static let maxWaiting = 16
+    static let gate = BcryptGate()
+
     /// Wrong passwords for one name that are checked at the normal pace: after 20 in a row,
     /// each try waits for `lockoutS` after the last wrong one (issue 13: "20 wrong tries
     /// slow down"). Counted in the store, so every `serve` on it counts the same tries.
@@ -105,5 +111,25 @@ public enum Passwords {
     /// A user name is 1-64 characters without control characters.
     static func isPlausibleName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}
+
+/// Bounds the bcrypt work of logins: a flood of unauthenticated POSTs must not take every core.
+actor BcryptGate {
+    private var checking = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Whether `password` matches `hash`; `nil` when too many checks are waiting already.
+    func verify(_ password: String, hash: String) async -> Bool? {
+        if checking >= Passwords.maxChecking {
+            guard waiting.count < Passwords.maxWaiting else { return nil }
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            checking += 1
+        }
+        defer {
+            if waiting.isEmpty { checking -= 1 } else { waiting.removeFirst().resume() }
+        }
+        return await Task.detached { Passwords.verify(password, hash: hash) }.value
     }
 }

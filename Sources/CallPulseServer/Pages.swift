@@ -93,18 +93,34 @@ struct Pages: Sendable {
                     return response
                 }
             }
+            var before = failures.count
             if failures.count > 0, let last = failures.lastAt, Date().timeIntervalSince(last) > Passwords.forgetAfterS {
                 try await store.clearLoginFailures(name: name)
+                before = 0
+            }
+            // The try is counted before the password is checked, and checked only if it is
+            // within the free tries or no other try came between the read and the count:
+            // many tries at once must not all read a count under the limit.
+            try await store.noteLoginFailure(name: name)
+            let counted = try await withDeadline(seconds: DashboardServer.pageTimeoutS) { [store] in try await store.loginFailures(name: name) }
+            guard counted.count <= Passwords.freeFailures || counted.count == before + 1 else {
+                var response = loginPage(next: next, message: "Too many tries for this name at once: wait \(Int(Passwords.lockoutS)) s and try again.",
+                                         status: .tooManyRequests)
+                response.headers[.retryAfter] = String(Int(Passwords.lockoutS))
+                return response
             }
             let user = try await withDeadline(seconds: DashboardServer.pageTimeoutS) { [store] in try await store.user(named: name) }
             // An unknown name costs the same bcrypt as a known one: timing tells nothing.
             let hash = user?.passwordHash ?? Self.decoyHash
-            let matches = await Task.detached { Passwords.verify(password, hash: hash) }.value
+            guard let matches = await Passwords.gate.verify(password, hash: hash) else {
+                var response = loginPage(next: next, message: "The server is busy checking passwords: try again in a moment.", status: .serviceUnavailable)
+                response.headers[.retryAfter] = "5"
+                return response
+            }
             guard let user, matches else {
-                try await store.noteLoginFailure(name: name)
                 return loginPage(next: next, message: "Wrong name or password.", status: .unauthorized)
             }
-            if failures.count > 0 { try await store.clearLoginFailures(name: name) }
+            try await store.clearLoginFailures(name: name)
             let login = Login(
                 name: user.name, role: user.role, nonce: Base64URL.encode(CookieSigner.randomKey()),
                 expiresAt: Int64(Date().timeIntervalSince1970) + CookieSigner.lifetimeS)

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GRDB
 import Testing
@@ -115,6 +116,30 @@ struct ServeTests {
         let second = try ServeProcess(home: setup.home, store: setup.target)
         defer { second.stop() }
         #expect(HTTP.request("POST", second.base + "/login", form: [("name", "vic"), ("password", ServeTestSupport.password)]).status == 429)
+    }
+
+    @Test("60 wrong passwords sent at once: at most 20 are checked, the rest refused", arguments: Backend.configured)
+    func wrongTriesAtOnce(_ backend: Backend) throws {
+        let setup = try Setup(backend)
+        defer { setup.finish() }
+        let base = setup.server.base
+        let statuses = Mutex<[Int]>([])
+        // One thread each (concurrentPerform would run only one per core): all 60 in flight.
+        let threads = (0..<60).map { attempt in
+            Thread {
+                let status = HTTP.request("POST", base + "/login", form: [("name", "vic"), ("password", "guess \(attempt)")], maxTimeS: 60).status
+                statuses.withLock { $0.append(status) }
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(90)
+        while statuses.withLock({ $0.count }) < 60, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let all = statuses.withLock { $0 }
+        #expect(all.count == 60)
+        #expect(all.allSatisfy { [401, 429, 503].contains($0) }, "\(all)")
+        // Checked: 401. Never more than the free tries, however the 60 interleave.
+        #expect(all.filter { $0 == 401 }.count <= 20, "\(all.sorted())")
+        #expect(HTTP.request("POST", base + "/login", form: [("name", "vic"), ("password", ServeTestSupport.password)]).status == 429)
     }
 
     @Test("an agent named <script>…</script> shows as text on /calls, /calls/ID and /report", arguments: Backend.configured)
