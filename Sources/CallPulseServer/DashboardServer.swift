@@ -120,6 +120,11 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             response = Response(status: error.status, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: error.status.reasonPhrase + "\n")))
+        } catch {
+            // Any other error (a store deadline passed, say) still gets the headers: a plain 500
+            // that names nothing of the request.
+            response = Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "Internal Server Error\n")))
         }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[.xContentTypeOptions] = "nosniff"
