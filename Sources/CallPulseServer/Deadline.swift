@@ -24,11 +24,40 @@ func withDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () a
     }
 }
 
-/// Runs blocking `body` (a `SessionStoring` call) on a thread of its own, within `seconds`.
+/// More blocking store calls at once than `BlockingCalls.limit`: the page says so.
+struct StoreBusy: Error, CustomStringConvertible {
+    var description: String { "too many requests to the store at once" }
+}
+
+/// Counts the blocking store calls (each opens its own store, on PostgreSQL a connection)
+/// until their threads end, deadline or not: so a burst of requests, or a store that hangs,
+/// holds at most `limit` threads and connections.
+enum BlockingCalls {
+    static let limit = 8
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var running = 0
+
+    static func enter() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard running < limit else { return false }
+        running += 1
+        return true
+    }
+
+    static func leave() {
+        lock.lock(); defer { lock.unlock() }
+        running -= 1
+    }
+}
+
+/// Runs blocking `body` (a `SessionStoring` call) on a thread of its own, within `seconds`;
+/// `StoreBusy` when `BlockingCalls.limit` such threads run already.
 func blocking<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withDeadline(seconds: seconds) {
+    guard BlockingCalls.enter() else { throw StoreBusy() }
+    return try await withDeadline(seconds: seconds) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
+                defer { BlockingCalls.leave() }
                 do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
             }
         }
