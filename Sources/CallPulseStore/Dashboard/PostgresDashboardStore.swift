@@ -140,8 +140,8 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
     public func liveTiles(since: Date) async throws -> [LiveTile] {
         try await run { client, logger in
             var tiles: [LiveTile] = []
-            for try await json in try await client.query("SELECT tile::text FROM live_state WHERE updated_at >= \(since) ORDER BY agent", logger: logger).decode(String.self) {
-                if let tile = LiveTile.decode(json) { tiles.append(tile) }
+            for try await (agent, json) in try await client.query("SELECT agent, tile::text FROM live_state WHERE updated_at >= \(since) ORDER BY agent", logger: logger).decode((String, String).self) {
+                if let tile = Self.tile(json, agent: agent) { tiles.append(tile) }
             }
             return tiles
         }
@@ -242,7 +242,6 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
 
     public func publish(_ tile: LiveTile) async throws {
         let (agent, monitor, json) = (tile.agent, tile.monitor, tile.json())
-        let payload = "t" + json
         try await run { client, logger in
             // One round trip: the row and the notification, in one statement's transaction.
             try await client.query("""
@@ -250,29 +249,32 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
                     INSERT INTO live_state (agent, monitor, tile, updated_at) VALUES (\(agent), \(monitor), \(json)::jsonb, now())
                     ON CONFLICT (agent) DO UPDATE SET monitor = EXCLUDED.monitor, tile = EXCLUDED.tile, updated_at = now()
                     RETURNING 1
-                ) SELECT pg_notify('\(unescaped: LiveChannel.name)', \(payload)) FROM up
+                ) SELECT pg_notify('\(unescaped: LiveChannel.name)', \(agent)) FROM up
                 """, logger: logger)
         }
     }
 
     public func remove(agent: String, monitor: String) async throws {
-        let pair = (try? JSONEncoder().encode([agent, monitor])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        let payload = "g" + pair
         try await run { client, logger in
             try await client.query("""
                 WITH gone AS (DELETE FROM live_state WHERE agent = \(agent) AND monitor = \(monitor) RETURNING 1)
-                SELECT pg_notify('\(unescaped: LiveChannel.name)', \(payload)) FROM gone
+                SELECT pg_notify('\(unescaped: LiveChannel.name)', \(agent)) FROM gone
                 """, logger: logger)
         }
     }
 
     /// LISTEN on a connection of its own, reconnecting after a pause when it drops; a
     /// `reload` after each (re)connection, since notifications sent meanwhile are lost.
+    ///
+    /// A notification names an agent and nothing more, and is only a hint: any role that can
+    /// connect may LISTEN and NOTIFY on any channel. The tile is read back from `live_state`,
+    /// whose row-level security lets an agent write its own row only, with the agent taken
+    /// from the row's key, never from the tile's JSON.
     public func liveChanges() -> AsyncStream<LiveChange> {
         let configuration = connectionConfiguration
         let logger = logger
         return AsyncStream { continuation in
-            let task = Task {
+            let task = Task { [weak self] in
                 var id = 100
                 while !Task.isCancelled {
                     id += 1
@@ -282,7 +284,8 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
                         let notifications = try await connection.listen(LiveChannel.name)
                         continuation.yield(.reload)
                         for try await notification in notifications {
-                            if let change = Self.change(notification.payload) { continuation.yield(change) }
+                            guard let self else { break }
+                            if let change = try? await self.currentTile(agent: notification.payload) { continuation.yield(change) }
                         }
                     } catch {}
                     try? await Task.sleep(for: .milliseconds(500))
@@ -293,18 +296,20 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
         }
     }
 
-    /// `t` + a tile's JSON, or `g` + `[agent, monitor]` of a monitor that stopped.
-    static func change(_ payload: String) -> LiveChange? {
-        guard let kind = payload.first else { return nil }
-        let body = String(payload.dropFirst())
-        switch kind {
-        case "t":
-            return LiveTile.decode(body).map(LiveChange.tile)
-        case "g":
-            guard let pair = try? JSONDecoder().decode([String].self, from: Data(body.utf8)), pair.count == 2 else { return nil }
-            return .gone(agent: pair[0], monitor: pair[1])
-        default:
-            return nil
+    /// What `live_state` holds for `agent` now: its tile, or gone.
+    func currentTile(agent: String) async throws -> LiveChange {
+        try await run { client, logger in
+            for try await json in try await client.query("SELECT tile::text FROM live_state WHERE agent = \(agent)", logger: logger).decode(String.self) {
+                if let tile = Self.tile(json, agent: agent) { return .tile(tile) }
+            }
+            return .gone(agent: agent, monitor: "")
         }
+    }
+
+    /// A stored tile, its agent the row's (the key row-level security checks).
+    static func tile(_ json: String, agent: String) -> LiveTile? {
+        guard var tile = LiveTile.decode(json) else { return nil }
+        tile.agent = agent
+        return tile
     }
 }
