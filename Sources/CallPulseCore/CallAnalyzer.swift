@@ -328,7 +328,7 @@ public struct CallAnalyzer: Sendable {
             var voicing = 0.0
             if !explainedByLeak && channels[c].snrDb >= needed {
                 if !active || frameIndex % Self.voicingStrideFrames == 0 {
-                    channels[c].voicing = channels[c].ringDetector.voicing()
+                    channels[c].voicing = channels[c].ringDetector.voicing(enough: config.voiceActivity.decidingVoicing)
                 }
                 voicing = channels[c].voicing
             }

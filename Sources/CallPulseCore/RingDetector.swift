@@ -56,6 +56,6 @@ public struct RingDetector: Sendable {
 }
 
 extension RingDetector {
-    /// Periodicity of the channel's latest 30 ms (see `ToneDetector.voicing()`).
-    public mutating func voicing() -> Double { tone.voicing() }
+    /// Periodicity of the channel's latest 30 ms (see `ToneDetector.voicing(enough:)`).
+    public mutating func voicing(enough: Double = .infinity) -> Double { tone.voicing(enough: enough) }
 }

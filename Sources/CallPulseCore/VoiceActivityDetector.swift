@@ -44,7 +44,7 @@ public struct VoiceActivityDetector: Sendable {
         /// How fast the remembered speech level decays, dB per frame (0.5 dB/s): a party
         /// that moves the microphone away is followed within a minute.
         public var speechLevelDecayDbPerFrame = 0.005
-        /// Periodicity (see `ToneDetector.voicing()`) a frame needs to start speech: a
+        /// Periodicity (see `ToneDetector.voicing(enough:)`) a frame needs to start speech: a
         /// close voice's vowels reach 0.6-0.95; babble of several voices, brown and pink
         /// noise and clicks stay under 0.4. Tuned on generated calls of seeds 1-40 and the
         /// `tune` half of the real recordings (README, "Accuracy").
@@ -94,6 +94,9 @@ public struct VoiceActivityDetector: Sendable {
         /// the voice for good).
         public var preSpeechBackgroundMaxSNRDb = 15.0
         public var preSpeechBackgroundMaxVoicing = 0.5
+        /// The highest periodicity any decision compares with: a voicing search may stop
+        /// once it reaches this (`ToneDetector.voicing(enough:)`).
+        public var decidingVoicing: Double { max(onsetVoicing, continueVoicing, preSpeechBackgroundMaxVoicing) }
         /// Speech goes on only on frames at least this far over the background, dB (in
         /// either band): what falls back to the background has ended, whatever the floor.
         public var continueBackgroundMarginDb = 0.0
@@ -117,7 +120,7 @@ public struct VoiceActivityDetector: Sendable {
         public var predictionResidual: Double
         /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps).
         public var toneActive: Bool
-        /// Periodicity of the latest 30 ms (`ToneDetector.voicing()`), 0...1; 1 when unknown.
+        /// Periodicity of the latest 30 ms (`ToneDetector.voicing(enough:)`), 0...1; 1 when unknown.
         public var voicing: Double
 
         public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {

@@ -21,7 +21,12 @@ extension ToneDetector {
 
     /// Normalised autocorrelation peak (0...1) of the latest `voicingWindowS` of input;
     /// 0 until enough input has arrived or when the window is silent.
-    mutating func voicing() -> Double {
+    ///
+    /// The search stops at the first lag that reaches `enough`: a caller that only compares
+    /// the result with thresholds at or under `enough` gets the same answers, and a voiced
+    /// frame usually reaches it at its pitch lag, well before the longest lag (a third to
+    /// half of the correlation's cost on speech). The default searches every lag.
+    mutating func voicing(enough: Double = .infinity) -> Double {
         let window = Int((decimatedRateHz * Self.voicingWindowS).rounded())
         let minLag = max(2, Int((decimatedRateHz / Self.voicingPitchHz.upperBound).rounded(.down)))
         let maxLag = Int((decimatedRateHz / Self.voicingPitchHz.lowerBound).rounded(.up))
@@ -49,6 +54,8 @@ extension ToneDetector {
             var eLag: Float = 0
             for n in (start - minLag)..<(count - minLag) { eLag += y[n] * y[n] }
             var best: Float = 0
+            // `best` is a squared correlation.
+            let stopAt = enough >= 1 ? Float.infinity : Float(enough * enough)
             let base = UnsafeRawPointer(y.baseAddress!)
             let stride = MemoryLayout<Float>.stride
             let vectors = window / 8
@@ -69,6 +76,7 @@ extension ToneDetector {
                 if c > 0 {
                     let r = c * c / (e0 * max(eLag, 1e-20))
                     if r > best { best = r }
+                    if best >= stopAt { break }
                 }
             }
             return Double(min(best, 1)).squareRoot()
