@@ -14,7 +14,7 @@ extension ToneDetector {
         while f + Self.blockFrames <= end {
             let sums = energySums(from: f, to: f + Self.blockFrames)
             guard sums.energy > 0, sums.samples > 0 else { return false }
-            levels.append(10 * Double.log10(Double(sums.energy / Float(sums.samples))))
+            levels.append(10 * log10ViaLog2(Double(sums.energy / Float(sums.samples))))
             cosines.append(1 - Double(sums.diff1 / (2 * sums.energy)))
             f += Self.blockFrames
         }
@@ -75,7 +75,7 @@ extension ToneDetector {
         while windowEnd - windowLength >= oldest {
             let powers = bandPowers(endingAt: windowEnd)
             cluster += powers.cluster
-            bandLevels.append(10 * Double.log10(Double(max(powers.band, 1e-30))))
+            bandLevels.append(10 * log10ViaLog2(Double(max(powers.band, 1e-30))))
             windowEnd -= windowLength
         }
         guard bandLevels.count >= 3, Self.spread(bandLevels) <= config.steadyGapSpreadDb else { return .infinity }

@@ -292,10 +292,10 @@ public struct VoiceActivityDetector: Sendable {
         var db: Double { upper.map { max(0, $0 - median) } ?? 0 }
 
         mutating func smooth(levelDbfs: Double, weight: Double) {
-            smoothedPower = weight * smoothedPower + (1 - weight) * Double.exp10(levelDbfs / 10)
+            smoothedPower = weight * smoothedPower + (1 - weight) * power(decibels: levelDbfs)
         }
 
-        private var smoothedDbfs: Double { 10 * Double.log10(max(smoothedPower, 1e-20)) }
+        private var smoothedDbfs: Double { 10 * log10ViaLog2(max(smoothedPower, 1e-20)) }
 
         /// Starts both trackers at the smoothed level (the first background frame).
         mutating func start() {
