@@ -231,20 +231,36 @@ public struct ToneDetector: Sendable {
                 }
                 while i < count {
                     if phase == 0 && vectorized && i + decimation <= count {
-                        // A whole decimation block: three dot products in 4-wide pieces.
-                        let base = UnsafeRawPointer(frame.baseAddress! + i)
-                        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>()
-                        for c in 0..<groups {
-                            let x = base.loadUnaligned(fromByteOffset: 16 * c, as: SIMD4<Float>.self)
-                            s0 += w[3 * c] * x
-                            s1 += w[3 * c + 1] * x
-                            s2 += w[3 * c + 2] * x
+                        // Whole decimation blocks: three dot products in 4-wide pieces each.
+                        let blocks = (count - i) / decimation
+                        let start = UnsafeRawPointer(frame.baseAddress! + i)
+                        if groups == 1 {
+                            // 8 kHz, the telephone rate: one piece, weights held in registers.
+                            let now = w[0], next = w[1], later = w[2]
+                            for b in 0..<blocks {
+                                let x = start.loadUnaligned(fromByteOffset: 16 &* b, as: SIMD4<Float>.self)
+                                emit(acc0 + (now * x).sum())
+                                acc0 = acc1 + (next * x).sum()
+                                acc1 = acc2 + (later * x).sum()
+                                acc2 = 0
+                            }
+                        } else {
+                            for b in 0..<blocks {
+                                let base = start + 4 &* decimation &* b
+                                var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>()
+                                for c in 0..<groups {
+                                    let x = base.loadUnaligned(fromByteOffset: 16 &* c, as: SIMD4<Float>.self)
+                                    s0 += w[3 &* c] * x
+                                    s1 += w[3 &* c + 1] * x
+                                    s2 += w[3 &* c + 2] * x
+                                }
+                                emit(acc0 + s0.sum())
+                                acc0 = acc1 + s1.sum()
+                                acc1 = acc2 + s2.sum()
+                                acc2 = 0
+                            }
                         }
-                        emit(acc0 + s0.sum())
-                        acc0 = acc1 + s1.sum()
-                        acc1 = acc2 + s2.sum()
-                        acc2 = 0
-                        i += decimation
+                        i += blocks &* decimation
                         continue
                     }
                     let sample = frame[i]
