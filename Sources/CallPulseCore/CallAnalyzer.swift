@@ -147,11 +147,24 @@ public struct CallAnalyzer: Sendable {
         while consumed < total {
             let take = min(currentFrameLength - filled, total - consumed)
             for c in 0..<channelCount {
+                let filled = filled
                 channels[c].frame.withUnsafeMutableBufferPointer { frame in
                     var source = consumed * channelCount + c
-                    for k in filled..<(filled + take) {
+                    var k = filled
+                    if channelCount == 2, let base = samples.baseAddress, let out = frame.baseAddress {
+                        // Stereo, the usual call: eight sample frames at a time, this
+                        // channel's lanes picked out of sixteen interleaved samples.
+                        while k + 8 <= filled + take {
+                            let pair = UnsafeRawPointer(base + source - c).loadUnaligned(as: SIMD16<Float>.self)
+                            UnsafeMutableRawPointer(out + k).storeBytes(of: c == 0 ? pair.evenHalf : pair.oddHalf, as: SIMD8<Float>.self)
+                            k += 8
+                            source += 16
+                        }
+                    }
+                    while k < filled + take {
                         frame[k] = samples[source]
                         source += channelCount
+                        k += 1
                     }
                 }
             }
