@@ -140,3 +140,24 @@ public enum AlertRules {
         return sign + text
     }
 }
+
+extension AlertLimits {
+    /// The limits a stored summary was judged by: the defaults, with the limit of each alert
+    /// it holds (so `sessions show` words a rule broken under `--max-rings 5` as 5 rings).
+    /// A rule that did not fire keeps its default: the summary does not say what it was.
+    public init(judging summary: Summary) {
+        self.init()
+        for alert in summary.alerts {
+            switch alert.rule {
+            case .rings: maxRings = Int(saturating: alert.limit)
+            case .agentShare: maxAgentShare = alert.limit
+            case .deadAir: break
+            case .greetingLatency: maxGreetingLatencyS = alert.limit
+            case .agentInterruptions: maxAgentInterruptions = Int(saturating: alert.limit)
+            case .snr: minSNRdB = alert.limit
+            case .clipping: maxClippedRatio = alert.limit
+            case .monologue: maxAgentMonologueS = alert.limit
+            }
+        }
+    }
+}

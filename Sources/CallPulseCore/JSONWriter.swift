@@ -20,6 +20,12 @@ public enum JSONWriter {
         return output
     }
 
+    /// Any Encodable value on one line, its keys in the order `encode(to:)` writes them and a
+    /// number that is not finite written as `null` (Foundation's encoder would fail on it).
+    public static func compact<Value: Encodable>(_ value: Value) -> String {
+        write(SummaryJSON.wholeTree(value), pretty: false)
+    }
+
     private static func writePretty(_ value: JSONValue, indent: Int, insideArray: Bool, into output: inout String) {
         switch value {
         case let .array(items):

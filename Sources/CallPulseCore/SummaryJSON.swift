@@ -51,8 +51,9 @@ public enum SummaryJSON {
             return try OrderedJSONEncoder.encode(value)
         } catch {
             // OrderedJSONEncoder has no throwing path (non-finite numbers become null), and
-            // Summary.encode(to:) throws only what its encoder throws.
-            preconditionFailure("OrderedJSONEncoder failed on a summary: \(error)")
+            // the synthesized and hand-written encode(to:) of callpulse's types throw only what
+            // their encoder throws.
+            preconditionFailure("OrderedJSONEncoder failed: \(error)")
         }
     }
 }

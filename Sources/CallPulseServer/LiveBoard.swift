@@ -1,3 +1,4 @@
+import CallPulseCore
 import CallPulseStore
 import Foundation
 
@@ -80,7 +81,7 @@ actor LiveBoard {
             messages.append(Self.event("tiles", dirty.compactMap { tiles[$0] }.sorted { $0.agent < $1.agent }))
         }
         if !removed.isEmpty {
-            let names = (try? JSONEncoder().encode(removed.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            let names = JSONWriter.compact(removed.sorted())
             messages.append("event: gone\ndata: \(names)\n\n")
         }
         dirty.removeAll()

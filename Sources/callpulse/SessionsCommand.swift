@@ -80,7 +80,7 @@ struct SessionsCommand: ParsableCommand {
             if json {
                 print(SummaryJSON.render(summary))
             } else {
-                print(TextRenderer.render(summary, limits: limitsUsed(by: summary), color: colorWanted()))
+                print(TextRenderer.render(summary, limits: AlertLimits(judging: summary), color: colorWanted()))
             }
         }
     }
@@ -233,25 +233,6 @@ struct SessionFilterOptions: ParsableArguments {
         if flagged { parts.append("flagged only") }
         return parts.isEmpty ? "all stored sessions" : parts.joined(separator: ", ")
     }
-}
-
-/// The alert limits a stored summary was judged by: the defaults, with the limit of each
-/// alert it holds (so `sessions show` words a rule broken under `--max-rings 5` as 5 rings).
-func limitsUsed(by summary: Summary) -> AlertLimits {
-    var limits = AlertLimits()
-    for alert in summary.alerts {
-        switch alert.rule {
-        case .rings: limits.maxRings = Int(saturating: alert.limit)
-        case .agentShare: limits.maxAgentShare = alert.limit
-        case .deadAir: break
-        case .greetingLatency: limits.maxGreetingLatencyS = alert.limit
-        case .agentInterruptions: limits.maxAgentInterruptions = Int(saturating: alert.limit)
-        case .snr: limits.minSNRdB = alert.limit
-        case .clipping: limits.maxClippedRatio = alert.limit
-        case .monologue: limits.maxAgentMonologueS = alert.limit
-        }
-    }
-    return limits
 }
 
 /// Colour on a terminal unless `NO_COLOR` is set (no-color.org): the one colour decision of

@@ -84,10 +84,9 @@ public struct LiveTile: Equatable, Sendable, Codable {
         self.atMs = atMs
     }
 
+    /// One line of JSON, through Core's one JSON writer (keys in declaration order).
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        JSONWriter.compact(self)
     }
 
     public static func decode(_ json: String) -> LiveTile? {
