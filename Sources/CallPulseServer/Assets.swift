@@ -64,7 +64,12 @@ enum Assets {
       function connect() {
         var source = new EventSource("/events");
         source.addEventListener("open", function () { status.textContent = "live"; status.className = "live"; });
-        source.addEventListener("error", function () { status.textContent = "reconnecting…"; status.className = "down"; });
+        source.addEventListener("error", function () {
+          status.textContent = "reconnecting…"; status.className = "down";
+          // Refused (a login that ended, or a full server): the browser gives up on the
+          // stream, so the page is loaded again after a pause, which asks for a login if needed.
+          if (source.readyState === 2) setTimeout(function () { location.reload(); }, 5000);
+        });
         source.addEventListener("board", function (e) {
           var list = JSON.parse(e.data), keep = Object.create(null);
           list.forEach(function (t) { keep[t.agent] = true; render(t); });

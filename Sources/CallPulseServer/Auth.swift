@@ -10,6 +10,9 @@ struct Login: Sendable {
     /// Random per login: the CSRF token is derived from it.
     var nonce: String
     var expiresAt: Int64
+    /// `CookieSigner.stamp(of:)` of the user when they logged in: a later `add-user` that
+    /// changes the role or the password changes it, which ends the login.
+    var stamp: String
 }
 
 /// The session cookie and the CSRF tokens, signed with HMAC-SHA256 under the key every
@@ -32,7 +35,7 @@ struct CookieSigner: Sendable {
     }
 
     func cookieValue(for login: Login) -> String {
-        let payload = ["v1", login.name, login.role.rawValue, String(login.expiresAt), login.nonce]
+        let payload = ["v2", login.name, login.role.rawValue, String(login.expiresAt), login.nonce, login.stamp]
             .map { Base64URL.encode(Array($0.utf8)) }.joined(separator: ".")
         return payload + "." + mac(payload)
     }
@@ -44,9 +47,15 @@ struct CookieSigner: Sendable {
         guard let given = Base64URL.decode(signature),
               HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Array(payload.utf8), using: key) else { return nil }
         let fields = payload.split(separator: ".").compactMap { Base64URL.decode(String($0)).map { String(decoding: $0, as: UTF8.self) } }
-        guard fields.count == 5, fields[0] == "v1", let role = DashboardRole(rawValue: fields[2]), let expires = Int64(fields[3]),
+        guard fields.count == 6, fields[0] == "v2", let role = DashboardRole(rawValue: fields[2]), let expires = Int64(fields[3]),
               expires > Int64(now.timeIntervalSince1970) else { return nil }
-        return Login(name: fields[1], role: role, nonce: fields[4], expiresAt: expires)
+        return Login(name: fields[1], role: role, nonce: fields[4], expiresAt: expires, stamp: fields[5])
+    }
+
+    /// Stands for a user's name, role and password hash as they are now, without revealing
+    /// the hash: a login stays valid only while its stamp matches the stored user's.
+    func stamp(of user: DashboardUser) -> String {
+        String(mac("user." + user.name + "." + user.role.rawValue + "." + user.passwordHash).prefix(22))
     }
 
     func csrfToken(for login: Login) -> String { mac("csrf." + login.nonce) }

@@ -59,8 +59,14 @@ actor LiveBoard {
 
     var count: Int { tiles.count }
 
-    /// A new browser: the whole board first, then the batches.
-    func watch() -> (UUID, AsyncStream<String>) {
+    /// Browsers watching at once, at most: each holds a connection and a task; more is 503
+    /// (a wallboard per supervisor and per wall screen is a few dozen).
+    static let maxWatchers = 256
+
+    /// A new browser: the whole board first, then the batches; `nil` when `maxWatchers`
+    /// watch already.
+    func watch() -> (UUID, AsyncStream<String>)? {
+        guard watchers.count < Self.maxWatchers else { return nil }
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         continuation.yield(Self.event("board", tiles.values.sorted { $0.agent < $1.agent }))

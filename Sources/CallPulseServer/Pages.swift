@@ -26,35 +26,48 @@ struct Pages: Sendable {
         router.post("/login") { request, _ in try await login(request) }
         router.post("/logout") { request, _ in try await logout(request) }
         router.get("/") { request, _ in
-            guard let login = loggedIn(request) else { return toLogin(request) }
+            guard let login = await loggedIn(request) else { return toLogin(request) }
             return wallboard(login)
         }
         router.get("/events") { request, _ in
-            guard loggedIn(request) != nil else { return Response(status: .unauthorized) }
+            guard await loggedIn(request) != nil else { return Response(status: .unauthorized) }
             return await events()
         }
         router.get("/calls") { request, _ in
-            guard let login = loggedIn(request) else { return toLogin(request) }
+            guard let login = await loggedIn(request) else { return toLogin(request) }
             return await calls(request, login: login)
         }
         router.get("/calls/:id") { request, context in
-            guard let login = loggedIn(request) else { return toLogin(request) }
+            guard let login = await loggedIn(request) else { return toLogin(request) }
             return await call(try context.parameters.require("id"), login: login)
         }
         router.post("/calls/:id/delete") { request, context in
-            guard let login = loggedIn(request) else { return toLogin(request) }
+            guard let login = await loggedIn(request) else { return toLogin(request) }
             return try await delete(try context.parameters.require("id"), request: request, login: login)
         }
         router.get("/report") { request, _ in
-            guard let login = loggedIn(request) else { return toLogin(request) }
+            guard let login = await loggedIn(request) else { return toLogin(request) }
             return await report(request, login: login)
         }
     }
 
     // MARK: Access
 
-    func loggedIn(_ request: Request) -> Login? {
-        request.cookies[CookieSigner.cookieName].flatMap { signer.login(fromCookie: $0.value) }
+    /// The login a request's cookie holds, if its signature holds and the user is still as
+    /// they were when they logged in: deleted, given another role or a new password by
+    /// `add-user`, their old cookies open nothing more. When the store cannot answer, the
+    /// signed cookie alone decides (the board stays up; the next answer revokes).
+    func loggedIn(_ request: Request) async -> Login? {
+        guard let login = request.cookies[CookieSigner.cookieName].flatMap({ signer.login(fromCookie: $0.value) }) else { return nil }
+        let name = login.name
+        let user: DashboardUser?
+        do {
+            user = try await withDeadline(seconds: DashboardServer.pageTimeoutS) { [store] in try await store.user(named: name) }
+        } catch {
+            return login
+        }
+        guard let user, user.role == login.role, signer.stamp(of: user) == login.stamp else { return nil }
+        return login
     }
 
     func toLogin(_ request: Request) -> Response {
@@ -123,7 +136,7 @@ struct Pages: Sendable {
             try await store.clearLoginFailures(name: name)
             let login = Login(
                 name: user.name, role: user.role, nonce: Base64URL.encode(CookieSigner.randomKey()),
-                expiresAt: Int64(Date().timeIntervalSince1970) + CookieSigner.lifetimeS)
+                expiresAt: Int64(Date().timeIntervalSince1970) + CookieSigner.lifetimeS, stamp: signer.stamp(of: user))
             var response = Response(status: .seeOther)
             response.headers[.location] = next
             response.headers[.setCookie] = cookie(signer.cookieValue(for: login), maxAgeS: CookieSigner.lifetimeS)
@@ -190,15 +203,29 @@ struct Pages: Sendable {
         return html("Wallboard", login: login, body: body, script: true)
     }
 
+    /// How long one event stream runs, seconds: then it ends and the browser reconnects
+    /// (`retry: 1000`), its login checked anew, so a login revoked by `add-user` stops
+    /// seeing the board within this time.
+    static let eventStreamLifetimeS = 300
+
     func events() async -> Response {
         let board = server.board
-        let (id, stream) = await board.watch()
+        guard let (id, stream) = await board.watch() else {
+            var busy = Response(status: .serviceUnavailable)
+            busy.headers[.retryAfter] = "30"
+            return busy
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { Task { await board.unwatch(id) } }
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            let ending = Task {
+                try await Task.sleep(for: .seconds(Self.eventStreamLifetimeS))
+                await board.unwatch(id)
+            }
+            defer { ending.cancel() }
             // SIGTERM: the stream ends (the browser reconnects to another serve), so that the
             // server's graceful shutdown does not wait for browsers that never leave.
             try await withGracefulShutdownHandler {

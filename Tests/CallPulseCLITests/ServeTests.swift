@@ -96,6 +96,31 @@ struct ServeTests {
         #expect(away.headers["location"] == "/")
     }
 
+    @Test("add-user with a new role or a new password ends the logins made before it", arguments: Backend.configured)
+    func addUserEndsOldLogins(_ backend: Backend) throws {
+        let setup = try Setup(backend)
+        defer { setup.finish() }
+        let base = setup.server.base
+        let first = try ServeTestSupport.login(setup.server, name: "sam")
+        #expect(HTTP.request("GET", base + "/calls", cookie: first).body.contains("sam (supervisor)"))
+        // Made a viewer, same password: the supervisor's cookie opens nothing any more.
+        try ServeTestSupport.addUser("sam", role: "viewer", home: setup.home, store: setup.target)
+        #expect(HTTP.request("GET", base + "/calls", cookie: first).status == 303)
+        #expect(HTTP.request("GET", base + "/events", cookie: first).status == 401)
+        let second = try ServeTestSupport.login(setup.server, name: "sam")
+        let page = HTTP.request("GET", base + "/calls", cookie: second)
+        #expect(page.status == 200 && page.body.contains("sam (viewer)"), "\(page.status)")
+        // A new password, same role: the login made with the old one ends.
+        let newPassword = "another-password-\(UUID())"
+        try ServeTestSupport.addUser("sam", role: "viewer", home: setup.home, store: setup.target, password: newPassword)
+        #expect(HTTP.request("GET", base + "/calls", cookie: second).status == 303)
+        let third = try ServeTestSupport.login(setup.server, name: "sam", password: newPassword)
+        #expect(HTTP.request("GET", base + "/calls", cookie: third).status == 200)
+        // Another user's login is untouched.
+        let vic = try ServeTestSupport.login(setup.server, name: "vic")
+        #expect(HTTP.request("GET", base + "/calls", cookie: vic).status == 200)
+    }
+
     @Test("after 20 wrong passwords for a name, even the right one waits; counted in the store, so a second serve agrees", arguments: Backend.configured)
     func wrongTriesSlowDown(_ backend: Backend) throws {
         let setup = try Setup(backend)
