@@ -18,7 +18,7 @@ struct ServeCommand: ParsableCommand {
         The wallboard shows every agent whose `callpulse live` keeps its sessions in the same \
         store. /metrics (Prometheus) and /healthz need no login.
         """,
-        subcommands: [ServeRun.self, ServeAddUser.self],
+        subcommands: [ServeRun.self, ServeAddUser.self, ServeRemoveUser.self],
         defaultSubcommand: ServeRun.self
     )
 }
@@ -138,6 +138,42 @@ struct ServeAddUser: ParsableCommand {
     }
 }
 
+/// `callpulse serve remove-user NAME`.
+struct ServeRemoveUser: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove-user",
+        abstract: "Remove a dashboard user; their logins end at their next request."
+    )
+
+    @Argument(help: ArgumentHelp("The user's login name.", valueName: "NAME"))
+    var name: String
+
+    @OptionGroup(title: "Session store")
+    var store: StoreLocation
+
+    func run() throws {
+        let dashboard = try openDashboardStore(store)
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let name = name
+        Task {
+            do { outcome.removed = try await dashboard.removeUser(named: name) } catch { outcome.error = error }
+            await dashboard.close()
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            printError((error as? StoreError)?.description ?? "\(error)")
+            throw CommandFailure(status: .store)
+        }
+        guard outcome.removed else {
+            printError("no dashboard user \(name) in \(dashboard.location); nothing was changed")
+            throw CommandFailure(status: .store)
+        }
+        print("User \(TerminalText.escaped(name)) removed from \(TerminalText.escaped(dashboard.location)).")
+    }
+}
+
 /// The dashboard's store: the team store, or the SQLite store (made if missing, as `live` would).
 func openDashboardStore(_ store: StoreLocation) throws -> any DashboardStore {
     do {
@@ -162,6 +198,7 @@ func openDashboardStore(_ store: StoreLocation) throws -> any DashboardStore {
 
 final class ServeOutcome: @unchecked Sendable {
     var error: (any Error)?
+    var removed = false
 }
 
 /// `HOST:PORT`, `[v6]:PORT`.

@@ -121,6 +121,26 @@ struct ServeTests {
         #expect(HTTP.request("GET", base + "/calls", cookie: vic).status == 200)
     }
 
+    @Test("remove-user ends the user's logins; an unknown name is one error line, exit 5", arguments: Backend.configured)
+    func removeUserEndsLogins(_ backend: Backend) throws {
+        let setup = try Setup(backend)
+        defer { setup.finish() }
+        let base = setup.server.base
+        let cookie = try ServeTestSupport.login(setup.server, name: "vic")
+        #expect(HTTP.request("GET", base + "/calls", cookie: cookie).status == 200)
+        let removed = setup.home.run(["serve", "remove-user", "vic", "--store", setup.target.store], extraEnvironment: setup.target.environment)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(HTTP.request("GET", base + "/calls", cookie: cookie).status == 303)
+        let again = HTTP.request("POST", base + "/login", form: [("name", "vic"), ("password", ServeTestSupport.password)])
+        #expect(again.status == 401 && again.sessionCookie == nil)
+        let unknown = setup.home.run(["serve", "remove-user", "vic", "--store", setup.target.store], extraEnvironment: setup.target.environment)
+        #expect(unknown.status == 5)
+        #expect(unknown.stderr.hasPrefix("callpulse: error: no dashboard user vic in ") && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+        // sam is untouched.
+        let sam = try ServeTestSupport.login(setup.server, name: "sam")
+        #expect(HTTP.request("GET", base + "/calls", cookie: sam).status == 200)
+    }
+
     @Test("after 20 wrong passwords for a name, even the right one waits; counted in the store, so a second serve agrees", arguments: Backend.configured)
     func wrongTriesSlowDown(_ backend: Backend) throws {
         let setup = try Setup(backend)

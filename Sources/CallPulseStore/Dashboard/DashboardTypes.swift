@@ -220,6 +220,8 @@ public protocol DashboardStore: AnyObject, Sendable {
     func user(named name: String) async throws -> DashboardUser?
     /// Adds `name` or gives an existing user the new role and password.
     func putUser(_ user: DashboardUser) async throws
+    /// Removes the user `name`; `false` when there was none.
+    func removeUser(named name: String) async throws -> Bool
     /// Wrong passwords given for `name` in a row, and when the last was.
     func loginFailures(name: String) async throws -> (count: Int, lastAt: Date?)
     func noteLoginFailure(name: String) async throws

@@ -100,6 +100,16 @@ public final class PostgresDashboardStore: DashboardStore, LiveStateWriter {
         }
     }
 
+    public func removeUser(named name: String) async throws -> Bool {
+        try await run { client, logger in
+            var removed = false
+            for try await _ in try await client.query("DELETE FROM dashboard_user WHERE name = \(name) RETURNING 1", logger: logger).decode(Int.self) {
+                removed = true
+            }
+            return removed
+        }
+    }
+
     public func loginFailures(name: String) async throws -> (count: Int, lastAt: Date?) {
         try await run { client, logger in
             for try await (count, lastAt) in try await client.query("SELECT failures, last_at FROM dashboard_login_failure WHERE name = \(name)", logger: logger).decode((Int, Date).self) {

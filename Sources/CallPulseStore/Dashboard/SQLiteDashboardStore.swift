@@ -70,6 +70,13 @@ public final class SQLiteDashboardStore: DashboardStore, LiveStateWriter {
         }
     }
 
+    public func removeUser(named name: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM dashboard_user WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+
     public func loginFailures(name: String) async throws -> (count: Int, lastAt: Date?) {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM dashboard_login_failure WHERE name = ?", arguments: [name]) else {
