@@ -62,12 +62,13 @@ public enum CaptureRead: Equatable, Sendable {
 /// Bytes in, Float samples (full scale 1.0) out, with the same scaling as the WAV reader,
 /// so that the same audio gives the same figures live and offline.
 public final class ALSACapture {
-    /// Period length asked for, in milliseconds: 20 ms, two analysis frames. Each period wakes
+    /// Period length asked for, in milliseconds: 40 ms, four analysis frames. Each period wakes
     /// the process (the capture thread and the session), and on the shared virtual machine
-    /// those wake-ups were most of a paced `callpulse live`'s CPU: 10 ms periods cost about a
-    /// third more (README "Performance"). The screen is redrawn every 50 ms and the voice
-    /// detector looks 80 ms back, so 10 ms more buffering is not seen.
-    public static let periodMs = 20
+    /// those wake-ups are most of a paced `callpulse live`'s CPU: 60 s paced at 16 kHz took
+    /// 1.04-1.12 % of a core with 20 ms periods and 0.67 % with 40 ms (README "Performance"),
+    /// under the 1 % a whole shift asks for. From a read to the screen stays ~40 ms; the sound
+    /// waits up to one period more in the device before the read.
+    public static let periodMs = 40
     /// Device buffer asked for, in milliseconds: 250 ms (25 periods) absorbs a slow redraw
     /// or a busy machine without an overrun while keeping the delay of a late read bounded.
     public static let bufferMs = 250

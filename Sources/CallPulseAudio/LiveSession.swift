@@ -193,6 +193,26 @@ public final class LiveSession {
             }
         }
 
+        /// An update every `every` analysis frames, a tick each second of audio.
+        func countedUpdate(every: Int) {
+            let frames = framesForCadence
+            guard frames >= nextUpdateFrame else { return }
+            nextUpdateFrame = frames + every
+            var tick = false
+            if frames >= nextTickFrame {
+                nextTickFrame += Self.tickFrames
+                tick = true
+            }
+            if let snapshot = snapshotNow() {
+                if sink.update(snapshot, events: tracker.update(snapshot), tick: tick, atS: elapsedS) {
+                    recordDelay(since: oldestUnshownNs, now: clockNs())
+                }
+            } else if tick {
+                sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
+            }
+            oldestUnshownNs = 0
+        }
+
         while !shouldStop() {
             if let frameLimit, framesTaken >= frameLimit { break }
             let read: (frames: Int, gapFrames: Int)
@@ -218,9 +238,20 @@ public final class LiveSession {
                 }
             }
             let take = min(read.frames, frameLimit.map { $0 - framesTaken } ?? read.frames)
-            if take > 0 {
-                block.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[0..<(take * channels)]), recorder: &recorder) }
-                framesTaken += take
+            var fed = 0
+            while fed < take {
+                // Counted updates (NDJSON) fall on their analysis frame whatever the period
+                // size: a block is fed up to the next update's first sample, then the rest.
+                var chunk = take - fed
+                if case .audioFrames = cadence {
+                    let boundary = FrameClock.firstSample(ofFrame: nextUpdateFrame, sampleRateHz: audio.sampleRateHz) - framesTaken
+                    if boundary > 0 { chunk = min(chunk, boundary) }
+                }
+                let range = (fed * channels)..<((fed + chunk) * channels)
+                block.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[range]), recorder: &recorder) }
+                fed += chunk
+                framesTaken += chunk
+                if case .audioFrames(let every) = cadence { countedUpdate(every: every) }
             }
 
             switch cadence {
@@ -236,23 +267,8 @@ public final class LiveSession {
                     recordDelay(since: oldestUnshownNs, now: lastUpdateNs)
                     oldestUnshownNs = 0
                 }
-            case .audioFrames(let every):
-                let frames = framesForCadence
-                guard frames >= nextUpdateFrame else { break }
-                nextUpdateFrame = frames + every
-                var tick = false
-                if frames >= nextTickFrame {
-                    nextTickFrame += Self.tickFrames
-                    tick = true
-                }
-                if let snapshot = snapshotNow() {
-                    if sink.update(snapshot, events: tracker.update(snapshot), tick: tick, atS: elapsedS) {
-                        recordDelay(since: oldestUnshownNs, now: clockNs())
-                    }
-                } else if tick {
-                    sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
-                }
-                oldestUnshownNs = 0
+            case .audioFrames:
+                break  // after each chunk above
             }
         }
         audio.close()
