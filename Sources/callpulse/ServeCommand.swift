@@ -120,21 +120,9 @@ struct ServeAddUser: ParsableCommand {
 
     func run() throws {
         let password = try PasswordPrompt.readTwice()
-        let dashboard = try openDashboardStore(store)
         let user = DashboardUser(name: name, role: DashboardRole(rawValue: role)!, passwordHash: Passwords.hash(password))
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await dashboard.putUser(user) } catch { outcome.error = error }
-            await dashboard.close()
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error {
-            printError((error as? StoreError)?.description ?? "\(error)")
-            throw CommandFailure(status: .store)
-        }
-        print("User \(TerminalText.escaped(name)) (\(role)) kept in \(TerminalText.escaped(dashboard.location)).")
+        let (_, location) = try onDashboardStore(store) { try await $0.putUser(user) }
+        print("User \(TerminalText.escaped(name)) (\(role)) kept in \(TerminalText.escaped(location)).")
     }
 }
 
@@ -152,25 +140,13 @@ struct ServeRemoveUser: ParsableCommand {
     var store: StoreLocation
 
     func run() throws {
-        let dashboard = try openDashboardStore(store)
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
         let name = name
-        Task {
-            do { outcome.removed = try await dashboard.removeUser(named: name) } catch { outcome.error = error }
-            await dashboard.close()
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error {
-            printError((error as? StoreError)?.description ?? "\(error)")
+        let (removed, location) = try onDashboardStore(store) { try await $0.removeUser(named: name) }
+        guard removed else {
+            printError("no dashboard user \(name) in \(location); nothing was changed")
             throw CommandFailure(status: .store)
         }
-        guard outcome.removed else {
-            printError("no dashboard user \(name) in \(dashboard.location); nothing was changed")
-            throw CommandFailure(status: .store)
-        }
-        print("User \(TerminalText.escaped(name)) removed from \(TerminalText.escaped(dashboard.location)).")
+        print("User \(TerminalText.escaped(name)) removed from \(TerminalText.escaped(location)).")
     }
 }
 
@@ -198,7 +174,37 @@ func openDashboardStore(_ store: StoreLocation) throws -> any DashboardStore {
 
 final class ServeOutcome: @unchecked Sendable {
     var error: (any Error)?
-    var removed = false
+}
+
+/// A result handed from a task to the thread waiting for it.
+final class ResultBox<Value>: @unchecked Sendable {
+    var result: Result<Value, any Error>?
+}
+
+/// Runs `body` on the dashboard's store from a command's synchronous `run`, then closes the
+/// store; a store failure is its one error line and exit 5. Returns the result and where
+/// the store is (for the command's own line).
+func onDashboardStore<Value: Sendable>(
+    _ store: StoreLocation, _ body: @escaping @Sendable (any DashboardStore) async throws -> Value
+) throws -> (Value, location: String) {
+    let dashboard = try openDashboardStore(store)
+    let box = ResultBox<Value>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.result = .success(try await body(dashboard)) } catch { box.result = .failure(error) }
+        await dashboard.close()
+        done.signal()
+    }
+    done.wait()
+    switch box.result {
+    case .success(let value)?:
+        return (value, dashboard.location)
+    case .failure(let error)?:
+        printError((error as? StoreError)?.description ?? "\(error)")
+        throw CommandFailure(status: .store)
+    case nil:
+        preconditionFailure("the store task ended without a result")
+    }
 }
 
 /// `HOST:PORT`, `[v6]:PORT`.
