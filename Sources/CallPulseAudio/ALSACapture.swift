@@ -69,7 +69,7 @@ public final class ALSACapture {
     /// under the 1 % a whole shift asks for. From a read to the screen stays ~40 ms; the sound
     /// waits up to one period more in the device before the read.
     public static let periodMs = 40
-    /// Device buffer asked for, in milliseconds: 250 ms (25 periods) absorbs a slow redraw
+    /// Device buffer asked for, in milliseconds: 250 ms (about 6 periods) absorbs a slow redraw
     /// or a busy machine without an overrun while keeping the delay of a late read bounded.
     public static let bufferMs = 250
     /// Sample rates callpulse analyses (SPEC "Audio model").
@@ -90,7 +90,7 @@ public final class ALSACapture {
 
     /// Opens `device` for capture and negotiates `sampleRateHz` (the nearest the device
     /// offers, inside 8-48 kHz), exactly `channelCount` channels, the first of
-    /// `sampleFormats` it accepts and periods of about 10 ms.
+    /// `sampleFormats` it accepts and periods of about `periodMs`.
     ///
     /// `configuration`: ALSA configuration text to open the PCM from instead of the
     /// system's (`snd_pcm_open_lconf`), e.g. a `file` plugin PCM for tests.

@@ -28,7 +28,7 @@ public final class LiveCapture {
     private var framesDelivered = 0
 
     /// Longest a device may deliver nothing before it counts as hung, seconds: 3 s. A sound
-    /// card delivers a period every 10 ms and a sound server within a second; a USB headset
+    /// card delivers a period every 40 ms and a sound server within a second; a USB headset
     /// whose driver hangs, or a stalled FIFO, delivers nothing at all.
     public static let stallLimitS = 3.0
     /// How often a wait for the device looks whether the call should end: 50 ms, so Ctrl-C

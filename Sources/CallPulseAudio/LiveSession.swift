@@ -116,12 +116,13 @@ public final class LiveSession {
 
     /// Seconds of audio analysed so far.
     public var elapsedS: Double {
-        splitter == nil ? FrameClock.seconds(analyzer.framesProcessed) : Double(samplesFed / (sampleRateHz / FrameClock.framesPerSecond)) / Double(FrameClock.framesPerSecond)
+        FrameClock.seconds(framesForCadence)
     }
 
-    /// Frames of audio taken so far (in shift mode the capture's; the current call's analyzer has every sample of it too).
+    /// Frames of audio taken so far (in shift mode the capture's; the current call's analyzer has every sample of it too),
+    /// counted as `FrameClock` places them (11 025 Hz: frames of 110 or 111 samples).
     private var framesForCadence: Int {
-        splitter == nil ? analyzer.framesProcessed : samplesFed / (sampleRateHz / FrameClock.framesPerSecond)
+        splitter == nil ? analyzer.framesProcessed : FrameClock.framesComplete(samples: samplesFed, sampleRateHz: sampleRateHz)
     }
 
     /// Shift mode: hands the splitter's calls to the sink and the store.
@@ -213,6 +214,29 @@ public final class LiveSession {
             oldestUnshownNs = 0
         }
 
+        /// Feeds `samples` (whole sample frames), and with counted updates (NDJSON) stops at
+        /// each update's first sample to make it: updates and ticks fall on their analysis
+        /// frame whatever the period size or a gap's length.
+        func feedCounted(_ samples: UnsafeBufferPointer<Float>, arrivalNs: UInt64) {
+            let frames = samples.count / channels
+            var fed = 0
+            while fed < frames {
+                var chunk = frames - fed
+                if case .audioFrames = cadence {
+                    let boundary = FrameClock.firstSample(ofFrame: nextUpdateFrame, sampleRateHz: audio.sampleRateHz) - framesTaken
+                    if boundary > 0 { chunk = min(chunk, boundary) }
+                }
+                feed(UnsafeBufferPointer(rebasing: samples[(fed * channels)..<((fed + chunk) * channels)]), recorder: &recorder)
+                fed += chunk
+                framesTaken += chunk
+                if case .audioFrames(let every) = cadence {
+                    countedUpdate(every: every)
+                    // What is left of the block arrived with it and is not shown yet.
+                    if fed < frames && oldestUnshownNs == 0 { oldestUnshownNs = arrivalNs }
+                }
+            }
+        }
+
         while !shouldStop() {
             if let frameLimit, framesTaken >= frameLimit { break }
             let read: (frames: Int, gapFrames: Int)
@@ -232,26 +256,13 @@ public final class LiveSession {
                 sink.gap(.gap(atS: elapsedS, lostS: Double(read.gapFrames) / Double(audio.sampleRateHz)))
                 while remaining > 0 {
                     let chunk = min(remaining, audio.maxBlockFrames)
-                    silence.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[0..<(chunk * channels)]), recorder: &recorder) }
+                    silence.withUnsafeBufferPointer { feedCounted(UnsafeBufferPointer(rebasing: $0[0..<(chunk * channels)]), arrivalNs: arrivalNs) }
                     remaining -= chunk
-                    framesTaken += chunk
                 }
             }
             let take = min(read.frames, frameLimit.map { $0 - framesTaken } ?? read.frames)
-            var fed = 0
-            while fed < take {
-                // Counted updates (NDJSON) fall on their analysis frame whatever the period
-                // size: a block is fed up to the next update's first sample, then the rest.
-                var chunk = take - fed
-                if case .audioFrames = cadence {
-                    let boundary = FrameClock.firstSample(ofFrame: nextUpdateFrame, sampleRateHz: audio.sampleRateHz) - framesTaken
-                    if boundary > 0 { chunk = min(chunk, boundary) }
-                }
-                let range = (fed * channels)..<((fed + chunk) * channels)
-                block.withUnsafeBufferPointer { feed(UnsafeBufferPointer(rebasing: $0[range]), recorder: &recorder) }
-                fed += chunk
-                framesTaken += chunk
-                if case .audioFrames(let every) = cadence { countedUpdate(every: every) }
+            if take > 0 {
+                block.withUnsafeBufferPointer { feedCounted(UnsafeBufferPointer(rebasing: $0[0..<(take * channels)]), arrivalNs: arrivalNs) }
             }
 
             switch cadence {

@@ -25,6 +25,13 @@ public enum FrameClock {
     public static func firstSample(ofFrame index: Int, sampleRateHz: Int) -> Int {
         index * sampleRateHz / framesPerSecond
     }
+
+    /// Frames complete once `samples` samples have come: the largest n with
+    /// `firstSample(ofFrame: n) <= samples` (the inverse of `firstSample`, exact at 11 025 Hz).
+    @inlinable
+    public static func framesComplete(samples: Int, sampleRateHz: Int) -> Int {
+        (framesPerSecond * (samples + 1) - 1) / sampleRateHz
+    }
 }
 
 /// Rounds to 2 decimals, the precision of every time and ratio in the summary (SPEC).

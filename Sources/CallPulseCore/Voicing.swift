@@ -54,8 +54,6 @@ extension ToneDetector {
             var eLag: Float = 0
             for n in (start - minLag)..<(count - minLag) { eLag += y[n] * y[n] }
             var best: Float = 0
-            // `best` is a squared correlation.
-            let stopAt = enough >= 1 ? Float.infinity : Float(enough * enough)
             let base = UnsafeRawPointer(y.baseAddress!)
             let stride = MemoryLayout<Float>.stride
             let vectors = window / 8
@@ -75,8 +73,12 @@ extension ToneDetector {
                 for n in (start + 8 * vectors)..<count { c += y[n] * y[n - lag] }
                 if c > 0 {
                     let r = c * c / (e0 * max(eLag, 1e-20))
-                    if r > best { best = r }
-                    if best >= stopAt { break }
+                    if r > best {
+                        best = r
+                        // Judged on the value returned, so a threshold whose square a Float
+                        // cannot hold exactly stops neither early nor late.
+                        if Double(min(best, 1)).squareRoot() >= enough { break }
+                    }
                 }
             }
             return Double(min(best, 1)).squareRoot()

@@ -66,9 +66,15 @@ enum Assets {
         source.addEventListener("open", function () { status.textContent = "live"; status.className = "live"; });
         source.addEventListener("error", function () {
           status.textContent = "reconnecting…"; status.className = "down";
-          // Refused (a login that ended, or a full server): the browser gives up on the
-          // stream, so the page is loaded again after a pause, which asks for a login if needed.
-          if (source.readyState === 2) setTimeout(function () { location.reload(); }, 5000);
+          // Refused (a login that ended, a full server, a proxy's error page): the browser
+          // gives up on the stream. A login that ended goes to the login form; anything else
+          // is tried again in 30 s, on this page.
+          if (source.readyState !== 2) return;
+          setTimeout(function () {
+            fetch("/", { redirect: "manual", cache: "no-store" }).then(function (r) {
+              if (r.type === "opaqueredirect") { location.assign("/login"); } else { connect(); }
+            }, connect);
+          }, 30000);
         });
         source.addEventListener("board", function (e) {
           var list = JSON.parse(e.data), keep = Object.create(null);

@@ -13,6 +13,8 @@ actor LiveBoard {
     private var dirty: Set<String> = []
     private var removed: Set<String> = []
     private var watchers: [UUID: AsyncStream<String>.Continuation] = [:]
+    /// Whose login each watcher is (the per-user cap).
+    private var watcherUsers: [UUID: String] = [:]
 
     /// Milliseconds between batches to the browsers.
     static let flushIntervalMs = 200
@@ -62,21 +64,31 @@ actor LiveBoard {
     /// Browsers watching at once, at most: each holds a connection and a task; more is 503
     /// (a wallboard per supervisor and per wall screen is a few dozen).
     static let maxWatchers = 256
+    /// Streams one login may hold at once: a few tabs and wall screens, not the whole cap.
+    static let maxWatchersPerUser = 16
 
-    /// A new browser: the whole board first, then the batches; `nil` when `maxWatchers`
-    /// watch already.
-    func watch() -> (UUID, AsyncStream<String>)? {
-        guard watchers.count < Self.maxWatchers else { return nil }
+    /// Whether one more stream for `user` fits under both caps. Asked before the answer's
+    /// head is sent; the stream itself registers in `watch` once its body runs (a client
+    /// gone in between then holds nothing). Two streams racing past the check can overshoot
+    /// a cap by one each, no more.
+    func admits(user: String) -> Bool {
+        watchers.count < Self.maxWatchers && watcherUsers.values.lazy.filter { $0 == user }.count < Self.maxWatchersPerUser
+    }
+
+    /// A new browser: the whole board first, then the batches.
+    func watch(user: String) -> (UUID, AsyncStream<String>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         continuation.yield(Self.event("board", tiles.values.sorted { $0.agent < $1.agent }))
         watchers[id] = continuation
+        watcherUsers[id] = user
         return (id, stream)
     }
 
     func unwatch(_ id: UUID) {
         watchers[id]?.finish()
         watchers[id] = nil
+        watcherUsers[id] = nil
     }
 
     /// Sends what changed since the last batch.

@@ -30,8 +30,8 @@ struct Pages: Sendable {
             return wallboard(login)
         }
         router.get("/events") { request, _ in
-            guard await loggedIn(request) != nil else { return Response(status: .unauthorized) }
-            return await events()
+            guard let login = await loggedIn(request) else { return Response(status: .unauthorized) }
+            return await events(login)
         }
         router.get("/calls") { request, _ in
             guard let login = await loggedIn(request) else { return toLogin(request) }
@@ -208,9 +208,10 @@ struct Pages: Sendable {
     /// seeing the board within this time.
     static let eventStreamLifetimeS = 300
 
-    func events() async -> Response {
+    func events(_ login: Login) async -> Response {
         let board = server.board
-        guard let (id, stream) = await board.watch() else {
+        let user = login.name
+        guard await board.admits(user: user) else {
             var busy = Response(status: .serviceUnavailable)
             busy.headers[.retryAfter] = "30"
             return busy
@@ -219,6 +220,7 @@ struct Pages: Sendable {
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let (id, stream) = await board.watch(user: user)
             defer { Task { await board.unwatch(id) } }
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let ending = Task {

@@ -141,6 +141,29 @@ struct ServeTests {
         #expect(HTTP.request("GET", base + "/calls", cookie: sam).status == 200)
     }
 
+    @Test("one login holds at most 16 event streams: the 17th is 503 with Retry-After, another login still gets one", arguments: [Backend.sqlite])
+    func eventStreamsPerLogin(_ backend: Backend) throws {
+        let setup = try Setup(backend)
+        defer { setup.finish() }
+        let sam = try ServeTestSupport.login(setup.server, name: "sam")
+        let readers = (0..<16).map { _ in ServeLiveTests.readEvents(setup.server, cookie: sam, seconds: 20) }
+        defer { for (process, _) in readers { process.terminate(); process.waitUntilExit() } }
+        // A stream is counted before its first bytes are sent: once each has its first
+        // bytes, all 16 are counted.
+        for (_, out) in readers {
+            let first = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            try #require(first.hasPrefix("retry: 1000"), "\(first.prefix(80))")
+        }
+        let refused = HTTP.request("GET", setup.server.base + "/events", cookie: sam)
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] == "30")
+        let vic = try ServeTestSupport.login(setup.server, name: "vic")
+        let (other, out) = ServeLiveTests.readEvents(setup.server, cookie: vic, seconds: 1.5)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        other.waitUntilExit()
+        #expect(text.hasPrefix("retry: 1000\n\nevent: board\n"), "\(text.prefix(80))")
+    }
+
     @Test("after 20 wrong passwords for a name, even the right one waits; counted in the store, so a second serve agrees", arguments: Backend.configured)
     func wrongTriesSlowDown(_ backend: Backend) throws {
         let setup = try Setup(backend)
