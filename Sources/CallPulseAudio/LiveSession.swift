@@ -265,21 +265,16 @@ public final class LiveSession {
                 block.withUnsafeBufferPointer { feedCounted(UnsafeBufferPointer(rebasing: $0[0..<(take * channels)]), arrivalNs: arrivalNs) }
             }
 
-            switch cadence {
-            case .wallClock(let intervalNs):
-                let forced = sink.wantsUpdateNow()
-                if forced || clockNs() - lastUpdateNs >= intervalNs {
-                    if let snapshot = snapshotNow() {
-                        _ = sink.update(snapshot, events: tracker.update(snapshot), tick: false, atS: elapsedS)
-                    } else {
-                        sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
-                    }
-                    lastUpdateNs = clockNs()
-                    recordDelay(since: oldestUnshownNs, now: lastUpdateNs)
-                    oldestUnshownNs = 0
+            // Counted updates were made while feeding; the view's come by the clock, per block.
+            if case .wallClock(let intervalNs) = cadence, sink.wantsUpdateNow() || clockNs() - lastUpdateNs >= intervalNs {
+                if let snapshot = snapshotNow() {
+                    _ = sink.update(snapshot, events: tracker.update(snapshot), tick: false, atS: elapsedS)
+                } else {
+                    sink.idle(sinceS: idleSinceS, shift: shift, atS: elapsedS)
                 }
-            case .audioFrames:
-                break  // after each chunk above
+                lastUpdateNs = clockNs()
+                recordDelay(since: oldestUnshownNs, now: lastUpdateNs)
+                oldestUnshownNs = 0
             }
         }
         audio.close()

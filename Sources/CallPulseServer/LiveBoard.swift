@@ -12,9 +12,8 @@ actor LiveBoard {
     private var heardAt: [String: Date] = [:]
     private var dirty: Set<String> = []
     private var removed: Set<String> = []
-    private var watchers: [UUID: AsyncStream<String>.Continuation] = [:]
-    /// Whose login each watcher is (the per-user cap).
-    private var watcherUsers: [UUID: String] = [:]
+    /// The browsers watching: whose login (the per-user cap) and where their batches go.
+    private var watchers: [UUID: (user: String, continuation: AsyncStream<String>.Continuation)] = [:]
 
     /// Milliseconds between batches to the browsers.
     static let flushIntervalMs = 200
@@ -72,7 +71,7 @@ actor LiveBoard {
     /// gone in between then holds nothing). Two streams racing past the check can overshoot
     /// a cap by one each, no more.
     func admits(user: String) -> Bool {
-        watchers.count < Self.maxWatchers && watcherUsers.values.lazy.filter { $0 == user }.count < Self.maxWatchersPerUser
+        watchers.count < Self.maxWatchers && watchers.values.lazy.filter { $0.user == user }.count < Self.maxWatchersPerUser
     }
 
     /// A new browser: the whole board first, then the batches.
@@ -80,15 +79,13 @@ actor LiveBoard {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         continuation.yield(Self.event("board", tiles.values.sorted { $0.agent < $1.agent }))
-        watchers[id] = continuation
-        watcherUsers[id] = user
+        watchers[id] = (user, continuation)
         return (id, stream)
     }
 
     func unwatch(_ id: UUID) {
-        watchers[id]?.finish()
+        watchers[id]?.continuation.finish()
         watchers[id] = nil
-        watcherUsers[id] = nil
     }
 
     /// Sends what changed since the last batch.
@@ -105,12 +102,12 @@ actor LiveBoard {
         dirty.removeAll()
         removed.removeAll()
         let text = messages.joined()
-        for continuation in watchers.values { continuation.yield(text) }
+        for watcher in watchers.values { watcher.continuation.yield(text) }
     }
 
     /// A keep-alive comment (proxies close silent connections).
     func ping() {
-        for continuation in watchers.values { continuation.yield(": ping\n\n") }
+        for watcher in watchers.values { watcher.continuation.yield(": ping\n\n") }
     }
 
     static func event(_ name: String, _ tiles: [LiveTile]) -> String {
