@@ -157,7 +157,7 @@ struct ServeLiveTests {
         Thread.sleep(forTimeInterval: 1)
         let forged = #"{"agent":"\#(bert)","monitor":"m","state":"dead_air","level":"red","at_ms":0}"#
         func sql(_ statement: String) throws -> TestCluster.PSQLResult {
-            try TestCluster.psql(user: anna, password: password, database: database, statement)
+            try TestCluster.shared.psql(user: anna, password: password, database: database, statement)
         }
         // A forged notification (any payload) is only a hint: bert has no row.
         #expect(try sql("SELECT pg_notify('callpulse_live', 't' || '\(forged)')").status == 0)
@@ -182,7 +182,7 @@ struct ServeLiveTests {
         // The same database through a proxy that can stop answering, as a hung host does.
         let proxy = Process()
         proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        proxy.arguments = ["python3", CLI.packageRoot.appendingPathComponent("Tests/CallPulseCLITests/Browser/stallproxy.py").path, String(TestCluster.port)]
+        proxy.arguments = ["python3", CLI.packageRoot.appendingPathComponent("Tests/CallPulseCLITests/Browser/stallproxy.py").path, String(TestCluster.shared.port)]
         let out = Pipe()
         proxy.standardOutput = out
         try proxy.run()
@@ -195,7 +195,7 @@ struct ServeLiveTests {
         }
         let port = try #require(Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)))
         let database = try #require(direct.store.split(separator: "/").last?.split(separator: "?").first)
-        let proxied = StoreUnderTest(store: "postgres://\(TestCluster.admin)@127.0.0.1:\(port)/\(database)?sslmode=disable", environment: direct.environment)
+        let proxied = StoreUnderTest(store: "postgres://\(TestCluster.shared.admin)@127.0.0.1:\(port)/\(database)?sslmode=disable", environment: direct.environment)
         let server = try ServeProcess(home: home, store: proxied)
         defer { server.stop() }
         #expect(HTTP.request("GET", server.base + "/healthz").status == 200)

@@ -448,7 +448,7 @@ struct ServeCallPagingTests {
                     c.greeting_latency_s, c.response_latency_median_s, c.alert_count, c.alerts, c.summary, c.shift_id
                 FROM copy c, (VALUES \(values)) AS v(id, at)
                 """
-            let result = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: database, sql)
+            let result = try TestCluster.shared.psql(user: TestCluster.shared.admin, password: TestCluster.shared.adminPassword, database: database, sql)
             try #require(result.status == 0, "\(result.stderr)")
         }
         return ids.enumerated().sorted { ($0.offset / 3, $0.element) > ($1.offset / 3, $1.element) }.map(\.element)

@@ -8,7 +8,7 @@ import Testing
     /// suite below did not run either.
     @Test(.enabled(if: TestCluster.available, "no PostgreSQL test cluster: run `source .ci/pg-cluster start`"))
     func postgresBackendIsRunning() throws {
-        let version = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: "postgres", "SHOW server_version_num")
+        let version = try TestCluster.shared.psql(user: TestCluster.shared.admin, password: TestCluster.shared.adminPassword, database: "postgres", "SHOW server_version_num")
         #expect((Int(version.stdout) ?? 0) >= 150000, "\(version.stderr)")
     }
 
@@ -90,18 +90,18 @@ import Testing
     func rowLevelSecurityKeepsAgentsApart() throws {
         let home = CLIHome()
         defer { home.remove() }
-        let database = try TestCluster.makeDatabase(home: home)
-        let adminStore = TestCluster.url(user: TestCluster.admin, database: database)
+        let database = try TestCluster.shared.makeDatabase(home: home)
+        let adminStore = TestCluster.shared.url(user: TestCluster.shared.admin, database: database)
         let anna = TestCluster.roleName("anna")
         let bert = TestCluster.roleName("bert")
         let boss = TestCluster.roleName("boss")
         let passwords = [anna: "anna's pw \(UUID())", bert: "bert-pw-\(UUID())", boss: "boss-pw-\(UUID())"]
         for (name, command) in [(anna, "grant-agent"), (bert, "grant-agent"), (boss, "grant-supervisor")] {
-            let granted = home.run(["store", command, name, "--store", adminStore], extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword], input: passwords[name]! + "\n")
+            let granted = home.run(["store", command, name, "--store", adminStore], extraEnvironment: ["PGPASSWORD": TestCluster.shared.adminPassword], input: passwords[name]! + "\n")
             #expect(granted.status == 0, "\(granted.stderr)")
             #expect(!granted.stdout.contains(passwords[name]!) && !granted.stderr.contains(passwords[name]!))
         }
-        func store(_ user: String) -> [String] { ["--store", TestCluster.url(user: user, database: database)] }
+        func store(_ user: String) -> [String] { ["--store", TestCluster.shared.url(user: user, database: database)] }
         func env(_ user: String) -> [String: String] { ["PGPASSWORD": passwords[user]!] }
         // Each agent's sessions go under its login name (no --agent needed).
         for seed in 1...2 {
@@ -129,7 +129,7 @@ import Testing
 
         // Hand-written SQL through anna's own connection.
         func sql(_ user: String, _ statement: String) throws -> TestCluster.PSQLResult {
-            try TestCluster.psql(user: user, password: passwords[user]!, database: database, statement)
+            try TestCluster.shared.psql(user: user, password: passwords[user]!, database: database, statement)
         }
         #expect(try sql(anna, "SELECT count(*) FROM session").stdout == "2")
         #expect(try sql(anna, "SELECT count(*) FROM session WHERE agent <> current_user").stdout == "0")
@@ -142,7 +142,7 @@ import Testing
         #expect(try sql(anna, "ALTER TABLE session DISABLE ROW LEVEL SECURITY").status != 0)
         #expect(try sql(anna, "DROP POLICY agent_reads_own ON session").status != 0)
         #expect(try sql(anna, "SET ROLE callpulse_supervisor").status != 0)
-        #expect(try sql(anna, "SET ROLE \(TestCluster.admin)").status != 0)
+        #expect(try sql(anna, "SET ROLE \(TestCluster.shared.admin)").status != 0)
         #expect(try sql(anna, "SELECT count(*) FROM session WHERE agent = '\(bert)'").stdout == "0")
         // Nothing of bert's changed.
         #expect(try sql(boss, "SELECT count(*), min(duration_s) > 0 FROM session WHERE agent = '\(bert)'").stdout == "1|t")
@@ -165,22 +165,22 @@ import Testing
     func agentsCannotChangeTheirOwnSessions() throws {
         let home = CLIHome()
         defer { home.remove() }
-        let database = try TestCluster.makeDatabase(home: home)
-        let adminStore = TestCluster.url(user: TestCluster.admin, database: database)
+        let database = try TestCluster.shared.makeDatabase(home: home)
+        let adminStore = TestCluster.shared.url(user: TestCluster.shared.admin, database: database)
         let anna = TestCluster.roleName("anna")
         let boss = TestCluster.roleName("boss")
         let passwords = [anna: "anna-pw-\(UUID())", boss: "boss-pw-\(UUID())"]
         for (name, command) in [(anna, "grant-agent"), (boss, "grant-supervisor")] {
-            let granted = home.run(["store", command, name, "--store", adminStore], extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword], input: passwords[name]! + "\n")
+            let granted = home.run(["store", command, name, "--store", adminStore], extraEnvironment: ["PGPASSWORD": TestCluster.shared.adminPassword], input: passwords[name]! + "\n")
             #expect(granted.status == 0, "\(granted.stderr)")
         }
-        let annaStore = ["--store", TestCluster.url(user: anna, database: database)]
+        let annaStore = ["--store", TestCluster.shared.url(user: anna, database: database)]
         let call = try home.writeCall(named: "own.wav", seed: 4242, durationS: 4)
         let first = home.run(["analyze", "--json", call] + annaStore, extraEnvironment: ["PGPASSWORD": passwords[anna]!])
         #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
         let summary = try CLI.summary(first)
         func sql(_ user: String, _ statement: String) throws -> TestCluster.PSQLResult {
-            try TestCluster.psql(user: user, password: passwords[user]!, database: database, statement)
+            try TestCluster.shared.psql(user: user, password: passwords[user]!, database: database, statement)
         }
         let stored = "SELECT count(*), min(duration_s), min(stored_at)::text, min(summary->'session'->>'duration_s') FROM session"
         let before = try sql(boss, stored).stdout
@@ -212,25 +212,26 @@ import Testing
     }
 
     /// The server stopped in the middle of analysing 20 calls: every session reaches
-    /// PostgreSQL after the restart and one `sessions push`, none twice.
+    /// PostgreSQL after the restart and one `sessions push`, none twice. The server stopped
+    /// is one of this test's own: the tests running beside it keep the shared one.
     @Test(.enabled(if: TestCluster.available))
     func nothingIsLostWhileTheServerIsDown() throws {
         let home = CLIHome()
         defer { home.remove() }
-        let target = try StoreUnderTest.make(.postgres, home: home)
+        let cluster = try TestCluster.startPrivate()
+        defer { cluster.stop() }
+        let target = try StoreUnderTest.make(.postgres, home: home, cluster: cluster)
         let database = String(target.store.split(separator: "/").last!.split(separator: "?").first!)
         let calls = try (1...20).map { try home.writeCall(named: "outage-\($0).wav", seed: 500 + $0, durationS: 3) }
         var warnings = 0
-        var restarted = false
-        defer { if !restarted { try? TestCluster.control("start") } }
         for (index, call) in calls.enumerated() {
-            if index == 7 { try TestCluster.control("stop") }
+            if index == 7 { try cluster.control("stop") }
             let result = home.run(["analyze", "--agent", "anna", call, "--store", target.store], extraEnvironment: target.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stderr.split(separator: "\n")
             if index >= 7 {
                 #expect(lines.count == 1 && lines[0].hasPrefix("callpulse: warning: "), "\(result.stderr)")
-                #expect(lines.first?.contains("\(TestCluster.host):\(TestCluster.port)") == true)
+                #expect(lines.first?.contains("\(cluster.host):\(cluster.port)") == true)
                 #expect(lines.first?.contains("\(index - 6) session") == true, "\(result.stderr)")
                 warnings += lines.count
             } else {
@@ -242,21 +243,20 @@ import Testing
         #expect(queued.stdout.split(separator: "\n").count == 1 + 13, "\(queued.stdout)\(queued.stderr)")
         let downPush = home.run(["sessions", "push", "--store", target.store], extraEnvironment: target.environment)
         #expect(downPush.status == 5)
-        try TestCluster.control("start")
-        restarted = true
+        try cluster.control("start")
         let pushed = home.run(["sessions", "push", "--store", target.store], extraEnvironment: target.environment)
         #expect(pushed.status == 0, "\(pushed.stderr)")
         #expect(pushed.stdout.contains("Sent 13 sessions"), "\(pushed.stdout)")
         #expect(home.run(["sessions", "list", "--unsent", "--csv", "--store", target.store], extraEnvironment: target.environment).stdout.split(separator: "\n").count == 1)
         let again = home.run(["sessions", "push", "--store", target.store], extraEnvironment: target.environment)
         #expect(again.stdout.contains("Nothing to send"))
-        let counted = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: database,
-                                           "SELECT count(*), count(DISTINCT id) FROM session")
+        let counted = try cluster.psql(user: cluster.admin, password: cluster.adminPassword, database: database,
+                                       "SELECT count(*), count(DISTINCT id) FROM session")
         #expect(counted.stdout == "20|20", "\(counted.stderr)")
         // The ids in PostgreSQL are those of the 20 local sessions.
         let local = try home.listIDs().sorted()
-        let remote = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: database,
-                                          "SELECT id FROM session ORDER BY id COLLATE \"C\"").stdout.split(separator: "\n").map(String.init)
+        let remote = try cluster.psql(user: cluster.admin, password: cluster.adminPassword, database: database,
+                                      "SELECT id FROM session ORDER BY id COLLATE \"C\"").stdout.split(separator: "\n").map(String.init)
         #expect(local.count == 20 && local == remote)
     }
 
@@ -266,7 +266,7 @@ import Testing
     func unreachableTeamStoreIsOneLine() throws {
         let home = CLIHome()
         defer { home.remove() }
-        let database = try TestCluster.makeDatabase(home: home)
+        let database = try TestCluster.shared.makeDatabase(home: home)
         let secret = "s3cret-\(UUID().uuidString)"
         // A CA of the test's own, that signed nothing the server has.
         let otherCA = home.root + "/other-ca.crt"
@@ -279,9 +279,9 @@ import Testing
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0)
         let cases: [(String, String, String)] = [
-            ("wrong password", TestCluster.url(user: TestCluster.admin, database: database), "\(TestCluster.host):\(TestCluster.port)"),
+            ("wrong password", TestCluster.shared.url(user: TestCluster.shared.admin, database: database), "\(TestCluster.shared.host):\(TestCluster.shared.port)"),
             ("unknown host", "postgres://anna@no-such-host.invalid:5432/callpulse", "no-such-host.invalid:5432"),
-            ("refused TLS", TestCluster.url(user: TestCluster.admin, database: database, query: "sslmode=verify-full&sslrootcert=\(otherCA)"), "\(TestCluster.host):\(TestCluster.port)"),
+            ("refused TLS", TestCluster.shared.url(user: TestCluster.shared.admin, database: database, query: "sslmode=verify-full&sslrootcert=\(otherCA)"), "\(TestCluster.shared.host):\(TestCluster.shared.port)"),
         ]
         for (what, url, host) in cases {
             for command in [["sessions", "list"], ["report"], ["sessions", "show", "abc"]] {
@@ -302,7 +302,7 @@ import Testing
             #expect(push.status == 5 && push.stderr.split(separator: "\n").count == 1 && !push.stderr.contains(secret), "\(push.stderr)")
         }
         // A password in the URL is refused (bad usage) and not repeated.
-        let inURL = home.run(["sessions", "list", "--store", "postgres://anna:\(secret)@\(TestCluster.host):\(TestCluster.port)/x"])
+        let inURL = home.run(["sessions", "list", "--store", "postgres://anna:\(secret)@\(TestCluster.shared.host):\(TestCluster.shared.port)/x"])
         #expect(inURL.status == 2 && !inURL.stderr.contains(secret), "\(inURL.stderr)")
     }
 
@@ -312,21 +312,21 @@ import Testing
     func tlsRequireAndVerifyFull() throws {
         let home = CLIHome()
         defer { home.remove() }
-        let database = try TestCluster.makeDatabase(home: home)
+        let database = try TestCluster.shared.makeDatabase(home: home)
         let call = try home.writeCall(named: "tls.wav", seed: 77)
-        for query in ["sslmode=require", "sslmode=verify-full&sslrootcert=\(TestCluster.caPath)"] {
-            let url = TestCluster.url(user: TestCluster.admin, database: database, query: query)
-            let analysed = home.run(["analyze", "--agent", "anna", call, "--store", url], extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword])
+        for query in ["sslmode=require", "sslmode=verify-full&sslrootcert=\(TestCluster.shared.caPath)"] {
+            let url = TestCluster.shared.url(user: TestCluster.shared.admin, database: database, query: query)
+            let analysed = home.run(["analyze", "--agent", "anna", call, "--store", url], extraEnvironment: ["PGPASSWORD": TestCluster.shared.adminPassword])
             #expect(analysed.status == 0 && analysed.stderr.isEmpty, "\(query): \(analysed.stderr)")
-            let list = home.run(["sessions", "list", "--csv", "--store", url], extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword])
+            let list = home.run(["sessions", "list", "--csv", "--store", url], extraEnvironment: ["PGPASSWORD": TestCluster.shared.adminPassword])
             #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 2, "\(query): \(list.stderr)")
         }
         // The CA from PGSSLROOTCERT, and the password from ~/.pgpass (mode 0600).
         let pgpass = home.root + "/.pgpass"
-        try "\(TestCluster.host):\(TestCluster.port):\(database):\(TestCluster.admin):\(TestCluster.adminPassword)\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
+        try "\(TestCluster.shared.host):\(TestCluster.shared.port):\(database):\(TestCluster.shared.admin):\(TestCluster.shared.adminPassword)\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
         chmod(pgpass, 0o600)
-        let viaFile = home.run(["sessions", "list", "--csv", "--store", TestCluster.url(user: TestCluster.admin, database: database, query: "sslmode=verify-full")],
-                               extraEnvironment: ["PGSSLROOTCERT": TestCluster.caPath])
+        let viaFile = home.run(["sessions", "list", "--csv", "--store", TestCluster.shared.url(user: TestCluster.shared.admin, database: database, query: "sslmode=verify-full")],
+                               extraEnvironment: ["PGSSLROOTCERT": TestCluster.shared.caPath])
         #expect(viaFile.status == 0, "\(viaFile.stderr)")
     }
 
@@ -335,12 +335,12 @@ import Testing
     func twoAgentsPushingAtOnce() throws {
         let admin = CLIHome()
         defer { admin.remove() }
-        let database = try TestCluster.makeDatabase(home: admin)
+        let database = try TestCluster.shared.makeDatabase(home: admin)
         let agents = [TestCluster.roleName("anna"), TestCluster.roleName("bert")]
         let password = "pw-\(UUID())"
         for agent in agents {
-            let granted = admin.run(["store", "grant-agent", agent, "--store", TestCluster.url(user: TestCluster.admin, database: database)],
-                                    extraEnvironment: ["PGPASSWORD": TestCluster.adminPassword], input: password + "\n")
+            let granted = admin.run(["store", "grant-agent", agent, "--store", TestCluster.shared.url(user: TestCluster.shared.admin, database: database)],
+                                    extraEnvironment: ["PGPASSWORD": TestCluster.shared.adminPassword], input: password + "\n")
             #expect(granted.status == 0, "\(granted.stderr)")
         }
         let perAgent = 8
@@ -356,14 +356,14 @@ import Testing
             #expect(queuedRun.status == 0 && queuedRun.stderr.contains("\(perAgent) sessions wait"), "\(queuedRun.stderr)")
         }
         let processes = homes.enumerated().map { index, home in
-            home.start(["sessions", "push", "--store", TestCluster.url(user: agents[index], database: database)], extraEnvironment: ["PGPASSWORD": password])
+            home.start(["sessions", "push", "--store", TestCluster.shared.url(user: agents[index], database: database)], extraEnvironment: ["PGPASSWORD": password])
         }
         for (process, errors) in processes {
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "\(stderr)")
         }
-        let counted = try TestCluster.psql(user: TestCluster.admin, password: TestCluster.adminPassword, database: database,
+        let counted = try TestCluster.shared.psql(user: TestCluster.shared.admin, password: TestCluster.shared.adminPassword, database: database,
                                            "SELECT agent, count(*) FROM session GROUP BY agent ORDER BY agent")
         #expect(counted.stdout == agents.sorted().map { "\($0)|\(perAgent)" }.joined(separator: "\n"), "\(counted.stdout)")
     }
