@@ -352,7 +352,7 @@ public struct CallAnalyzer: Sendable {
                 snrDb: channels[c].snrDb,
                 explainedByLeak: explainedByLeak,
                 predictionResidual: channels[c].features.predictionResidual,
-                toneActive: sustainedToneOnset(channel: c) != nil,
+                toneAgeFrames: sustainedToneOnset(channel: c).map { frameIndex - $0 },
                 voicing: voicing
             )
             if let decision = channels[c].detector.process(observation) {

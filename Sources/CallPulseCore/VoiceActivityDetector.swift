@@ -100,6 +100,14 @@ public struct VoiceActivityDetector: Sendable {
         /// Speech goes on only on frames at least this far over the background, dB (in
         /// either band): what falls back to the background has ended, whatever the floor.
         public var continueBackgroundMarginDb = 0.0
+        /// A segment that began at most this many frames before a steady tone's onset began
+        /// with the tone (the tone detector places an onset up to a few blocks late): the
+        /// level it taught the speech level was the tone's, and is forgotten once the tone is
+        /// known. A ringback heard on the customer's line before the answer must not become
+        /// the customer's voice level, 10-20 dB over the line's noise, which would then let
+        /// the line's babble start speech (`onsetRangeDb`) and keep it from being learned as
+        /// background (`backgroundBelowSpeechDb`).
+        public var toneOnsetSlackFrames = 10
 
         public init() {}
     }
@@ -120,12 +128,15 @@ public struct VoiceActivityDetector: Sendable {
         public var predictionResidual: Double
         /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps).
         public var toneActive: Bool
+        /// How many frames ago that tone began (`nil` when no tone sounds or it is not known).
+        public var toneAgeFrames: Int?
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing(enough:)`), 0...1; 1 when unknown.
         public var voicing: Double
 
-        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, voicing: Double = 1) {
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1) {
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
-            self.toneActive = toneActive
+            self.toneActive = toneActive || toneAgeFrames != nil
+            self.toneAgeFrames = toneAgeFrames
             self.voicing = voicing
             self.levelDbfs = levelDbfs
             self.emphasisSNRDb = emphasisSNRDb ?? snrDb
@@ -139,8 +150,9 @@ public struct VoiceActivityDetector: Sendable {
     private var active = false
     private var hangoverLeft = 0
     private var previousStrong = false
-    /// Decaying peak level of this party's confident speech frames, dBFS.
-    private var speechLevelDbfs = -Double.infinity
+    /// Decaying peak level of this party's confident speech frames, dBFS; minus infinity
+    /// until the party has spoken.
+    public private(set) var speechLevelDbfs = -Double.infinity
     /// Ring of the last `lookBackFrames + 1` frames: decision made, and whether the frame
     /// was above the continue threshold (eligible for look-back).
     private var decisions: [Bool]
@@ -157,6 +169,10 @@ public struct VoiceActivityDetector: Sendable {
     private var spread = BackgroundSpread()
     private var rawSpread = BackgroundSpread()
     private var backgroundFrames = 0
+    /// Frame (count of frames seen) where the latest segment began, and the speech level
+    /// before it (see `toneOnsetSlackFrames`).
+    private var segmentOnsetFrame: Int?
+    private var speechLevelBeforeSegment = -Double.infinity
 
     public init(config: Config = Config()) {
         self.config = config
@@ -190,6 +206,7 @@ public struct VoiceActivityDetector: Sendable {
                 : overBackground(observation, by: config.firstOnsetMarginDb, spreads: config.firstOnsetSpreadFactor))
         unvoicedRun = observation.voicing >= config.continueVoicing ? 0 : unvoicedRun + 1
         let voicedLately = unvoicedRun <= config.maxUnvoicedFrames
+        forgetToneLevel(observation)
         var speech: Bool
         if active {
             if weak && voicedLately && overBackground(observation, by: config.continueBackgroundMarginDb) {
@@ -209,6 +226,8 @@ public struct VoiceActivityDetector: Sendable {
             }
         } else if withinVoiceRange && ((strong && previousStrong) || (eligible && observation.snrDb >= config.strongOnsetSNRDb)) {
             active = true
+            segmentOnsetFrame = framesSeen
+            speechLevelBeforeSegment = speechLevelDbfs
             hangoverLeft = config.hangoverFrames
             speech = true
             markLookBack()
@@ -233,6 +252,15 @@ public struct VoiceActivityDetector: Sendable {
         // The slot after the newest frame holds the oldest one, frame n - lookBackFrames:
         // no later look-back can reach it any more, so its decision is final.
         return framesSeen > config.lookBackFrames ? decisions[position] : nil
+    }
+
+    /// Puts the speech level back to what it was before the latest segment when that segment
+    /// began with a steady tone now known (see `toneOnsetSlackFrames`).
+    private mutating func forgetToneLevel(_ observation: Observation) {
+        guard let age = observation.toneAgeFrames, let onset = segmentOnsetFrame,
+              framesSeen - onset <= age + config.toneOnsetSlackFrames else { return }
+        speechLevelDbfs = speechLevelBeforeSegment
+        segmentOnsetFrame = nil
     }
 
     /// Whether the frame stands `margin` dB, plus `spreads` times the background's spread

@@ -1,0 +1,69 @@
+import CallPulseCore
+import Testing
+
+/// A steady tone is speech to the voice detector for the quarter second before the tone
+/// detector knows it; the level it teaches then is the tone's, and must be forgotten
+/// (issue 8: a ringback on the customer's line set the customer's speech level, and the
+/// line's babble 10-20 dB under it then passed for the customer's speech).
+@Suite struct ToneSpeechLevelTests {
+    /// The frames a detector sees: `noiseDbfs` noise, and from `toneStart` a tone at
+    /// `toneDbfs` that the tone detector reports `knownAfter` frames after its onset.
+    static func run(_ detector: inout VoiceActivityDetector, frames: Range<Int>, noiseDbfs: Double,
+                    tone: (start: Int, dbfs: Double, knownAfter: Int)? = nil,
+                    voice: (range: Range<Int>, dbfs: Double)? = nil) {
+        for frame in frames {
+            var observation = VoiceActivityDetector.Observation(
+                levelDbfs: noiseDbfs, snrDb: 0, explainedByLeak: false, predictionResidual: 0.5, voicing: 0)
+            if let voice, voice.range.contains(frame) {
+                observation = VoiceActivityDetector.Observation(
+                    levelDbfs: voice.dbfs, snrDb: voice.dbfs - noiseDbfs, explainedByLeak: false, predictionResidual: 0.3, voicing: 0.9)
+            }
+            if let tone, frame >= tone.start {
+                let age = frame - tone.start
+                // A tone mixed with the line's noise predicts to more than the tonal residual.
+                observation = VoiceActivityDetector.Observation(
+                    levelDbfs: tone.dbfs, snrDb: tone.dbfs - noiseDbfs, explainedByLeak: false, predictionResidual: 0.05,
+                    toneAgeFrames: age >= tone.knownAfter ? age : nil, voicing: 0.95)
+            }
+            _ = detector.process(observation)
+        }
+    }
+
+    @Test("a tone on a quiet line leaves the party without a speech level once it is known")
+    func toneFromSilence() {
+        var detector = VoiceActivityDetector()
+        Self.run(&detector, frames: 0..<100, noiseDbfs: -50)
+        Self.run(&detector, frames: 100..<120, noiseDbfs: -50, tone: (start: 100, dbfs: -30, knownAfter: 25))
+        // Before the tone is known it passes for speech and sets a level near its own.
+        #expect(detector.isActive)
+        #expect(abs(detector.speechLevelDbfs - -30) < 1)
+        Self.run(&detector, frames: 120..<160, noiseDbfs: -50, tone: (start: 100, dbfs: -30, knownAfter: 25))
+        #expect(!detector.isActive)
+        #expect(detector.speechLevelDbfs == -.infinity)
+    }
+
+    @Test("a party's own level stays when a louder tone follows its speech")
+    func voiceThenTone() {
+        var detector = VoiceActivityDetector()
+        Self.run(&detector, frames: 0..<100, noiseDbfs: -50)
+        Self.run(&detector, frames: 100..<300, noiseDbfs: -50, voice: (range: 100..<150, dbfs: -25))
+        let voiceLevel = detector.speechLevelDbfs
+        #expect(abs(voiceLevel - -25) < 2)
+        Self.run(&detector, frames: 300..<360, noiseDbfs: -50, tone: (start: 300, dbfs: -20, knownAfter: 25))
+        #expect(!detector.isActive)
+        // Back to the voice's level (less its slow decay over the tone), not the tone's.
+        #expect(detector.speechLevelDbfs < voiceLevel && detector.speechLevelDbfs > voiceLevel - 1)
+    }
+
+    @Test("a segment that began well before a tone keeps the level it learned")
+    func speechBeforeToneKeepsLevel() {
+        var detector = VoiceActivityDetector()
+        Self.run(&detector, frames: 0..<100, noiseDbfs: -50)
+        // Voice from frame 100 straight into a tone at frame 140 (the segment goes on
+        // through the tone until the tone is known): the voice began 40 frames before the
+        // tone, so the level is the voice's peak and the tone's.
+        Self.run(&detector, frames: 100..<140, noiseDbfs: -50, voice: (range: 100..<140, dbfs: -28))
+        Self.run(&detector, frames: 140..<200, noiseDbfs: -50, tone: (start: 140, dbfs: -24, knownAfter: 25))
+        #expect(detector.speechLevelDbfs > -25)
+    }
+}
