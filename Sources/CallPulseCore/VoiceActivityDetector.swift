@@ -100,13 +100,14 @@ public struct VoiceActivityDetector: Sendable {
         /// Speech goes on only on frames at least this far over the background, dB (in
         /// either band): what falls back to the background has ended, whatever the floor.
         public var continueBackgroundMarginDb = 0.0
-        /// A segment that began at most this many frames before a steady tone's onset began
-        /// with the tone (the tone detector places an onset up to a few blocks late): the
-        /// level it taught the speech level was the tone's, and is forgotten once the tone is
-        /// known. A ringback heard on the customer's line before the answer must not become
-        /// the customer's voice level, 10-20 dB over the line's noise, which would then let
-        /// the line's babble start speech (`onsetRangeDb`) and keep it from being learned as
-        /// background (`backgroundBelowSpeechDb`).
+        /// A steady tone passes for speech until the tone detector knows it (a quarter
+        /// second): the speech level it taught then is the tone's, and is put back to what it
+        /// was this many frames before the tone's onset once the tone is known (the tone
+        /// detector places an onset up to a few blocks late). A ringback heard on the
+        /// customer's line before the answer must not become the customer's voice level,
+        /// 10-20 dB over the line's noise, which would then let the line's babble start
+        /// speech (`onsetRangeDb`) and keep it from being learned as background
+        /// (`backgroundBelowSpeechDb`).
         public var toneOnsetSlackFrames = 10
 
         public init() {}
@@ -169,10 +170,12 @@ public struct VoiceActivityDetector: Sendable {
     private var spread = BackgroundSpread()
     private var rawSpread = BackgroundSpread()
     private var backgroundFrames = 0
-    /// Frame (count of frames seen) where the latest segment began, and the speech level
-    /// before it (see `toneOnsetSlackFrames`).
-    private var segmentOnsetFrame: Int?
-    private var speechLevelBeforeSegment = -Double.infinity
+    /// The speech level after each of the latest frames, a ring indexed by `framesSeen`
+    /// (see `toneOnsetSlackFrames`), and whether the previous frame had a known tone.
+    private var recentSpeechLevels = [Double](repeating: -.infinity, count: VoiceActivityDetector.speechLevelMemoryFrames)
+    private var toneKnown = false
+    /// Frames of speech level remembered: more than a tone takes to be known plus the slack.
+    static let speechLevelMemoryFrames = 64
 
     public init(config: Config = Config()) {
         self.config = config
@@ -226,8 +229,6 @@ public struct VoiceActivityDetector: Sendable {
             }
         } else if withinVoiceRange && ((strong && previousStrong) || (eligible && observation.snrDb >= config.strongOnsetSNRDb)) {
             active = true
-            segmentOnsetFrame = framesSeen
-            speechLevelBeforeSegment = speechLevelDbfs
             hangoverLeft = config.hangoverFrames
             speech = true
             markLookBack()
@@ -244,6 +245,7 @@ public struct VoiceActivityDetector: Sendable {
         if speech && observation.snrDb >= config.strongOnsetSNRDb {
             speechLevelDbfs = max(speechLevelDbfs, observation.levelDbfs)
         }
+        recentSpeechLevels[framesSeen % Self.speechLevelMemoryFrames] = speechLevelDbfs
 
         decisions[position] = speech
         weakFrames[position] = weak
@@ -254,13 +256,16 @@ public struct VoiceActivityDetector: Sendable {
         return framesSeen > config.lookBackFrames ? decisions[position] : nil
     }
 
-    /// Puts the speech level back to what it was before the latest segment when that segment
-    /// began with a steady tone now known (see `toneOnsetSlackFrames`).
+    /// When a tone has just become known, puts the speech level back to what it was before
+    /// the tone began (see `toneOnsetSlackFrames`); never raises it.
     private mutating func forgetToneLevel(_ observation: Observation) {
-        guard let age = observation.toneAgeFrames, let onset = segmentOnsetFrame,
-              framesSeen - onset <= age + config.toneOnsetSlackFrames else { return }
-        speechLevelDbfs = speechLevelBeforeSegment
-        segmentOnsetFrame = nil
+        defer { toneKnown = observation.toneAgeFrames != nil }
+        guard let age = observation.toneAgeFrames, !toneKnown else { return }
+        // The level after the frame `toneOnsetSlackFrames` before the tone's onset.
+        let back = age + config.toneOnsetSlackFrames + 1
+        guard back < Self.speechLevelMemoryFrames, back <= framesSeen else { return }
+        let before = recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames]
+        speechLevelDbfs = min(speechLevelDbfs, before)
     }
 
     /// Whether the frame stands `margin` dB, plus `spreads` times the background's spread
