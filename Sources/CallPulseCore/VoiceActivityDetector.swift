@@ -85,17 +85,6 @@ public struct VoiceActivityDetector: Sendable {
         /// on seeds 1-40 and the `tune` half of the real recordings (README, "Accuracy").
         public var firstOnsetSpreadFactor = 3.0
         public var firstOnsetSpreadCapDb = 2.0
-        /// The first onset also needs this many frames in a row that are voiced
-        /// (`onsetVoicing`) and `onsetSNRDb` over the floor, ending with the onset frame:
-        /// 40 ms, a vowel's start. The voiced peaks of babble before the call is answered
-        /// come and go within 10-30 ms, while a party's first word holds its first vowel
-        /// longer (the look-back still gives the onset its soft start). Not for later onsets:
-        /// once the party has spoken, `onsetRangeDb` keeps babble out, and a run asked there
-        /// cut short words of real speakers. Tuned on seeds 1-40, 501-576, 601-640 and the
-        /// `tune` half of the real recordings: 5 frames did as well, 6 lost the first word
-        /// of a real phrase in 10 dB noise (waiting longer lets its soft frames teach the
-        /// background, and the word never starts).
-        public var firstOnsetVoicedFrames = 4
         /// Weight of the past in the level the spread is measured on, per frame: 0.9 is a
         /// time constant of about 10 frames (100 ms), a syllable.
         public var spreadSmoothingWeight = 0.9
@@ -181,8 +170,6 @@ public struct VoiceActivityDetector: Sendable {
     private var spread = BackgroundSpread()
     private var rawSpread = BackgroundSpread()
     private var backgroundFrames = 0
-    /// Frames in a row, up to this one, voiced and over the onset SNR (`firstOnsetVoicedFrames`).
-    private var voicedRun = 0
     /// The speech level after each of the latest frames, a ring indexed by `framesSeen`
     /// (see `toneOnsetSlackFrames`), and whether the previous frame had a known tone.
     private var recentSpeechLevels = [Double](repeating: -.infinity, count: VoiceActivityDetector.speechLevelMemoryFrames)
@@ -212,7 +199,6 @@ public struct VoiceActivityDetector: Sendable {
         let eligible = !observation.explainedByLeak && !tonal
         let weak = eligible && observation.snrDb >= config.continueSNRDb
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
-        voicedRun = strong && observation.voicing >= config.onsetVoicing ? voicedRun + 1 : 0
         // A voice always puts some energy above 1 kHz; rumble and brown noise swing the raw
         // level with none there, so speech starts only where the upper band rises too.
         let withinVoiceRange = observation.levelDbfs >= speechLevelDbfs - config.onsetRangeDb
@@ -220,8 +206,7 @@ public struct VoiceActivityDetector: Sendable {
             && observation.voicing >= config.onsetVoicing
             && (hasSpoken
                 ? overBackground(observation, by: config.backgroundMarginDb)
-                : voicedRun >= config.firstOnsetVoicedFrames
-                    && overBackground(observation, by: config.firstOnsetMarginDb, spreads: config.firstOnsetSpreadFactor))
+                : overBackground(observation, by: config.firstOnsetMarginDb, spreads: config.firstOnsetSpreadFactor))
         unvoicedRun = observation.voicing >= config.continueVoicing ? 0 : unvoicedRun + 1
         let voicedLately = unvoicedRun <= config.maxUnvoicedFrames
         forgetToneLevel(observation)
