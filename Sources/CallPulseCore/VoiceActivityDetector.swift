@@ -171,7 +171,7 @@ public struct VoiceActivityDetector: Sendable {
     private var rawSpread = BackgroundSpread()
     private var backgroundFrames = 0
     /// The speech level after each of the latest frames, a ring indexed by `framesSeen`
-    /// (see `toneOnsetSlackFrames`), and whether the previous frame had a known tone.
+    /// (see `toneOnsetSlackFrames`); whether the previous frame had a known tone.
     private var recentSpeechLevels = [Double](repeating: -.infinity, count: VoiceActivityDetector.speechLevelMemoryFrames)
     private var toneKnown = false
     /// Frames of speech level remembered: more than a tone takes to be known plus the slack.
@@ -261,10 +261,11 @@ public struct VoiceActivityDetector: Sendable {
     private mutating func forgetToneLevel(_ observation: Observation) {
         defer { toneKnown = observation.toneAgeFrames != nil }
         guard let age = observation.toneAgeFrames, !toneKnown else { return }
-        // The level after the frame `toneOnsetSlackFrames` before the tone's onset.
+        // The level after the frame `toneOnsetSlackFrames` before the tone's onset (none
+        // yet when that frame lies before the stream's start).
         let back = age + config.toneOnsetSlackFrames + 1
-        guard back < Self.speechLevelMemoryFrames, back <= framesSeen else { return }
-        let before = recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames]
+        guard back < Self.speechLevelMemoryFrames else { return }
+        let before = back <= framesSeen ? recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames] : -.infinity
         speechLevelDbfs = min(speechLevelDbfs, before)
     }
 

@@ -42,6 +42,15 @@ import Testing
         #expect(detector.speechLevelDbfs == -.infinity)
     }
 
+    @Test("a tone from the recording's first frame leaves no speech level either")
+    func toneFromTheStart() {
+        var detector = VoiceActivityDetector()
+        Self.run(&detector, frames: 0..<20, noiseDbfs: -50, tone: (start: 0, dbfs: -30, knownAfter: 25))
+        #expect(detector.speechLevelDbfs > -31)
+        Self.run(&detector, frames: 20..<60, noiseDbfs: -50, tone: (start: 0, dbfs: -30, knownAfter: 25))
+        #expect(detector.speechLevelDbfs == -.infinity)
+    }
+
     @Test("a party's own level stays when a louder tone follows its speech")
     func voiceThenTone() {
         var detector = VoiceActivityDetector()
