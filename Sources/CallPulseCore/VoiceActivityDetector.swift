@@ -102,8 +102,8 @@ public struct VoiceActivityDetector: Sendable {
         public var continueBackgroundMarginDb = 0.0
         /// A steady tone passes for speech until the tone detector knows it (a quarter
         /// second): the speech level it taught then is the tone's, and is put back to what it
-        /// was this many frames before the tone's onset once the tone is known (the tone
-        /// detector places an onset up to a few blocks late). A ringback heard on the
+        /// was before the frame this many frames before the tone's onset once the tone is
+        /// known (the tone detector places an onset up to a few blocks late). A ringback heard on the
         /// customer's line before the answer must not become the customer's voice level,
         /// 10-20 dB over the line's noise, which would then let the line's babble start
         /// speech (`onsetRangeDb`) and keep it from being learned as background
@@ -261,11 +261,12 @@ public struct VoiceActivityDetector: Sendable {
     private mutating func forgetToneLevel(_ observation: Observation) {
         defer { toneKnown = observation.toneAgeFrames != nil }
         guard let age = observation.toneAgeFrames, !toneKnown else { return }
-        // The level after the frame `toneOnsetSlackFrames` before the tone's onset (none
-        // yet when that frame lies before the stream's start).
+        // The level before the frame `toneOnsetSlackFrames` frames before the tone's onset:
+        // none when that frame lies before the stream's start, or further back than the
+        // levels kept (then nothing of the level is trusted).
         let back = age + config.toneOnsetSlackFrames + 1
-        guard back < Self.speechLevelMemoryFrames else { return }
-        let before = back <= framesSeen ? recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames] : -.infinity
+        let known = back <= framesSeen && back <= Self.speechLevelMemoryFrames
+        let before = known ? recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames] : -.infinity
         speechLevelDbfs = min(speechLevelDbfs, before)
     }
 
