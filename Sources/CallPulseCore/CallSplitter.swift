@@ -30,8 +30,9 @@
 /// - `stop` (end of input) keeps everything up to the last sample.
 /// - The start can reach back at most `historyS` (the sample history); earlier audio of a
 ///   very long first utterance is cut off.
-/// - Starts and ends are decided every `examineFrames` of the capture, on whole multiples of
-///   it: the same decisions whatever the size of the blocks fed (live periods, file blocks).
+/// - Starts and ends are decided every `examineFrames` of the capture, at the first sample of
+///   each frame whose number is a multiple of it: the same decisions whatever the size of the
+///   blocks fed (live periods, file blocks), on frame boundaries at every rate.
 public struct CallSplitter: Sendable {
     /// Settings of the splitting (SPEC "Calls in a shift").
     public struct Config: Sendable, Equatable {
@@ -84,8 +85,6 @@ public struct CallSplitter: Sendable {
     public let layout: ChannelLayout
     public let config: AnalyzerConfig
     public let shift: Config
-    /// Sample frames between two examinations.
-    private let stepSamples: Int
     /// The analyzer watching the line since the last release (a fresh one after each call:
     /// the ring tracker learns one call's cadence, and its lists stay short). Not fed while
     /// a call is open.
@@ -147,7 +146,6 @@ public struct CallSplitter: Sendable {
         self.layout = layout
         self.config = config
         self.shift = shift
-        stepSamples = (sampleRateHz / FrameClock.framesPerSecond) * Self.examineFrames
         watcher = CallAnalyzer(sampleRateHz: sampleRateHz, layout: layout, config: config)
         lineChannel = layout.parties.firstIndex(of: .customer) ?? (layout.channelCount - 1)
         history = SampleHistory(frames: Self.historyS * sampleRateHz, channels: layout.channelCount)
@@ -169,10 +167,11 @@ public struct CallSplitter: Sendable {
         var events: [Event] = []
         var start = 0
         while start < samples.count {
-            // Pieces end on whole multiples of the step in the capture, so that a fresh watcher
-            // starts on a frame boundary and examinations fall on the same samples every time.
+            // Pieces end on the steps of the capture (`nextStep`), so that a fresh watcher starts
+            // on a frame boundary and examinations fall on the same samples every time.
             if freshWatcherDue { startFreshWatcher() }
-            let take = stepSamples - history.endSample % stepSamples
+            let step = nextStep(after: history.endSample)
+            let take = step - history.endSample
             let end = min(samples.count, start + take * channels)
             let piece = UnsafeBufferPointer(rebasing: samples[start..<end])
             history.append(piece)
@@ -181,13 +180,21 @@ public struct CallSplitter: Sendable {
             } else {
                 watcher.process(interleaved: piece)
             }
-            if history.endSample % stepSamples == 0 {
+            if history.endSample == step {
                 if open == nil { watch(&events) }
                 if open != nil { follow(atSample: history.endSample, mayEnd: true, &events) }
             }
             start = end
         }
         return events
+    }
+
+    /// The first sample of the next examination after capture sample `position`: the first
+    /// sample of the next frame whose number is a multiple of `examineFrames`, so that steps
+    /// fall on frame boundaries at every rate (at 11 025 Hz, 1 102 or 1 103 samples apart).
+    private func nextStep(after position: Int) -> Int {
+        let framesDone = FrameClock.framesComplete(samples: position, sampleRateHz: sampleRateHz)
+        return FrameClock.firstSample(ofFrame: (framesDone / Self.examineFrames + 1) * Self.examineFrames, sampleRateHz: sampleRateHz)
     }
 
     /// Ends the capture: a call still open ends `stop`, with every sample up to the end.
@@ -276,7 +283,7 @@ public struct CallSplitter: Sendable {
         events.append(.started(index: callCount, offsetFrame: start))
         var position = startSample
         while position < history.endSample {
-            let next = min(history.endSample, (position / stepSamples + 1) * stepSamples)
+            let next = min(history.endSample, nextStep(after: position))
             var call = open!
             open = nil
             history.read(from: position, to: next) { call.analyzer.process(interleaved: $0) }

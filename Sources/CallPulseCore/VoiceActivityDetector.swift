@@ -127,8 +127,10 @@ public struct VoiceActivityDetector: Sendable {
         public var explainedByLeak: Bool
         /// Order-2 prediction residual of the frame (see `FrameFeatures`).
         public var predictionResidual: Double
-        /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps).
-        public var toneActive: Bool
+        /// The channel's tone detector hears a steady tone (ringback, dial tone, beeps):
+        /// said so, or known with its age.
+        public var toneActive: Bool { toneSaid || toneAgeFrames != nil }
+        private var toneSaid: Bool
         /// How many frames ago that tone began (`nil` when no tone sounds or it is not known).
         public var toneAgeFrames: Int?
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing(enough:)`), 0...1; 1 when unknown.
@@ -136,7 +138,7 @@ public struct VoiceActivityDetector: Sendable {
 
         public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1) {
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
-            self.toneActive = toneActive || toneAgeFrames != nil
+            self.toneSaid = toneActive
             self.toneAgeFrames = toneAgeFrames
             self.voicing = voicing
             self.levelDbfs = levelDbfs

@@ -13,9 +13,9 @@ import Testing
     }
 
     /// The shift's calls, the audio fed in blocks of `blockFrames` sample frames (cycled).
-    static func split(blockFrames: [Int]) -> (started: [Int], calls: [CutCall]) {
-        let samples = ShiftGenerator.generate().map { Float($0) / 32768 }
-        var splitter = CallSplitter(sampleRateHz: ShiftGenerator.sampleRateHz, layout: .agentCustomer)
+    static func split(blockFrames: [Int], sampleRateHz: Int = ShiftGenerator.sampleRateHz) -> (started: [Int], calls: [CutCall]) {
+        let samples = ShiftGenerator.generate(sampleRateHz: sampleRateHz).map { Float($0) / 32768 }
+        var splitter = CallSplitter(sampleRateHz: sampleRateHz, layout: .agentCustomer)
         var started: [Int] = []
         var calls: [CutCall] = []
         func note(_ events: [CallSplitter.Event]) {
@@ -50,6 +50,19 @@ import Testing
             let other = Self.split(blockFrames: sizes)
             #expect(other.started == periods.started, "blocks \(sizes)")
             #expect(other.calls == periods.calls, "blocks \(sizes)")
+        }
+    }
+
+    /// At 11 025 Hz a frame is 110 or 111 samples: examinations must still fall on frame
+    /// boundaries every 10 frames, or calls start and end where the 8 kHz shift does not.
+    @Test func theSameCallsAt11025Hz() {
+        let reference = Self.split(blockFrames: [80])
+        let odd = Self.split(blockFrames: [441], sampleRateHz: 11_025)
+        #expect(odd.calls.map(\.endedBy) == reference.calls.map(\.endedBy))
+        for (call, expected) in zip(odd.calls, reference.calls) {
+            #expect(abs(call.offsetFrame - expected.offsetFrame) <= 1, "call \(call.index): frame \(call.offsetFrame), at 8 kHz \(expected.offsetFrame)")
+            // Ends are the last speech, which the detector places a few frames apart at another rate.
+            #expect(abs(call.analysis.durationS - expected.analysis.durationS) <= 0.05, "call \(call.index): \(call.analysis.durationS) s, at 8 kHz \(expected.analysis.durationS) s")
         }
     }
 }

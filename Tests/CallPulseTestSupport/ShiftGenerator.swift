@@ -48,8 +48,8 @@ public struct ShiftGenerator {
     /// Busy tones (425 Hz, 0.5 s on / 0.5 s off, four bursts) on the line.
     static let busyStartsS: [Double] = [23.5, 319.5]
 
-    /// The shift as interleaved S16 samples.
-    public static func generate() -> [Int16] {
+    /// The shift as interleaved S16 samples, at `sampleRateHz` (the same placements at any rate).
+    public static func generate(sampleRateHz: Int = ShiftGenerator.sampleRateHz) -> [Int16] {
         var generator = SignalGenerator(sampleRateHz: sampleRateHz, seed: 0x11)
         let count = Int(lengthS * Double(sampleRateHz))
         var channels = [[Double]](repeating: [Double](repeating: 0, count: count), count: 2)
