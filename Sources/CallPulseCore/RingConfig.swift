@@ -56,6 +56,10 @@ public struct RingConfig: Sendable, Equatable {
     /// at most this (-10 dB). Ringing follows silence or line noise; a note sung between words
     /// follows speech.
     public var maxPreGapRatio: Double = 0.1
+    /// The same for a burst of the rings' own tone once a ring has been heard (-5 dB): the tone
+    /// is known, so the test only has to keep out speech, and noise 10-15 dB under the ring
+    /// lifts the second before a later ring to 0.2-0.25 (pink noise at 15 dB SNR, tuning calls).
+    public var maxPreGapRatioOnceRinging: Double = 0.3
     /// In steady line noise (pink, brown, hum: levels of 50 ms blocks spread at most this
     /// much, dB, over the gap) the ratio is taken in the tone's own 120 Hz band instead: a
     /// ring 6-10 dB over broadband noise is 20 dB or more over the noise in its band, and

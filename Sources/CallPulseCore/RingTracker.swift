@@ -78,7 +78,7 @@ struct RingTracker: Sendable {
         if groupOpen, let gap, gap <= intraGapFrames { return }
         // Live report: a burst after a long enough off period, after a quiet second, of the
         // rings' tone, and (once the period is known) on time.
-        guard gap.map({ $0 >= minRingOffFrames }) ?? true, preGapRatio <= config.maxPreGapRatio else { return }
+        guard gap.map({ $0 >= minRingOffFrames }) ?? true, preGapRatio <= maxPreGapRatio(centroidHz: centroidHz) else { return }
         var ringsSoFar = rings.map(\.onsetFrame)
         if groupOpen, !group.isEmpty, isRing(group, precedingGap: groupPrecedingGap, followingGap: gap) {
             ringsSoFar.append(group[0].startFrame)
@@ -154,7 +154,7 @@ struct RingTracker: Sendable {
         guard bursts.count <= config.maxBurstsPerRing else { return false }
         if let gap = precedingGap, gap < minRingOffFrames { return false }
         if let gap = followingGap, gap < minRingOffFrames { return false }
-        guard bursts[0].preGapRatio <= config.maxPreGapRatio else { return false }
+        guard bursts[0].preGapRatio <= maxPreGapRatio(centroidHz: bursts[0].centroidHz) else { return false }
         let reference = ringCentroids.first ?? bursts[0].centroidHz
         for burst in bursts {
             guard burst.spreadHz <= config.maxCentroidSpreadHz,
@@ -184,6 +184,15 @@ struct RingTracker: Sendable {
             return Double(abs(gap - off)) <= Self.cadenceTolerance * Double(off)
         }
         return true
+    }
+
+    /// How loud the second before a ring may be (`RingConfig.maxPreGapRatio`): looser for a
+    /// burst of the rings' own tone once a ring has been heard.
+    private func maxPreGapRatio(centroidHz: Double) -> Double {
+        guard let reference = ringCentroids.first, abs(centroidHz - reference) <= Self.sameToneHz / 2 else {
+            return config.maxPreGapRatio
+        }
+        return config.maxPreGapRatioOnceRinging
     }
 
     // MARK: Cadence
