@@ -27,8 +27,9 @@ public struct RingDetector: Sendable {
 
     private mutating func apply(_ change: ToneDetector.Change) {
         switch change {
-        case let .started(onsetFrame, centroidHz, preGapRatio):
-            tracker.burstStarted(onsetFrame: onsetFrame, centroidHz: centroidHz, preGapRatio: preGapRatio)
+        case let .started(onsetFrame, centroidHz, preGapRatio, backgroundEndFrame):
+            tracker.burstStarted(onsetFrame: onsetFrame, centroidHz: centroidHz, preGapRatio: preGapRatio,
+                                 backgroundEndFrame: backgroundEndFrame)
         case let .ended(track):
             tracker.burstEnded(track)
         }

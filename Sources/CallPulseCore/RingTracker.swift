@@ -34,7 +34,12 @@ struct RingTracker: Sendable {
     private var groupPrecedingGap: Int? = nil
     private var liveOnset: Int? = nil
     private var lastEnd: Int? = nil
+    /// `lastEnd` before the last burst joined the group (see `burstStarted`).
+    private var lastEndBefore: Int? = nil
     private var pendingEventOnset: Int? = nil
+    /// A live report still pending when its burst ended: its onset, number and tone, and the
+    /// burst's end (the same tone again within a frame or two takes it up, see `burstEnded`).
+    private var interruptedEvent: (onset: Int, number: Int, centroidHz: Double, endFrame: Int)? = nil
     private var pendingEventNumber = 0
     /// Tones of steady bursts too short for a ring heard before any ring (call-waiting beeps
     /// and the like): later bursts of these tones are not reported live as a first ring.
@@ -62,6 +67,10 @@ struct RingTracker: Sendable {
     /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
     /// ring: it neither joins a ring nor shortens the off period around one.
     private func isNegligible(_ track: ToneTrack) -> Bool {
+        // A tone under a louder one, or one that wavers like a voice, at any length: a ring
+        // burst is steady (a sung note after the ringing, a voice of the babble held for half a
+        // second, would otherwise shorten the off period before the next ring and void it).
+        if track.underLouderTone || track.spreadHz > config.maxCentroidSpreadHz { return true }
         guard track.lengthFrames < minBurstFrames else { return false }
         let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
         // Inside a ring (the gap of a double ring) the second before is the first burst.
@@ -71,9 +80,26 @@ struct RingTracker: Sendable {
             || (!insideRing && track.preGapRatio > config.maxPreGapRatio)
     }
 
-    mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double) {
+    mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double, backgroundEndFrame: Int? = nil) {
+        // The burst that just ended lies under this louder one (see `ToneTrack.underLouderTone`):
+        // it is the line's background, not a neighbour, and leaves the group it joined.
+        if let backgroundEndFrame, groupOpen, group.last?.endFrame == backgroundEndFrame {
+            group.removeLast()
+            lastEnd = lastEndBefore
+            if group.isEmpty { groupOpen = false }
+        }
         liveOnset = onsetFrame
         pendingEventOnset = nil
+        if let interrupted = interruptedEvent, onsetFrame - interrupted.endFrame <= ToneDetector.touchingFrames,
+           abs(interrupted.centroidHz - centroidHz) <= Self.sameToneHz / 2 {
+            // The burst whose report was pending goes on (it will be joined with this one).
+            interruptedEvent = nil
+            liveOnset = interrupted.onset
+            pendingEventOnset = interrupted.onset
+            pendingEventNumber = interrupted.number
+            return
+        }
+        interruptedEvent = nil
         let gap = lastEnd.map { onsetFrame - $0 }
         if groupOpen, let gap, gap <= intraGapFrames { return }
         // Live report: a burst after a long enough off period, after a quiet second, of the
@@ -96,6 +122,7 @@ struct RingTracker: Sendable {
     }
 
     mutating func burstEnded(_ track: ToneTrack) {
+        interruptedEvent = pendingEventOnset.map { (onset: $0, number: pendingEventNumber, centroidHz: track.centroidHz, endFrame: track.endFrame) }
         liveOnset = nil
         pendingEventOnset = nil
         allBursts.append(track.burst)
@@ -106,8 +133,16 @@ struct RingTracker: Sendable {
         }
         if isNegligible(track) { return }
         let gap = lastEnd.map { track.startFrame - $0 }
+        lastEndBefore = lastEnd
         lastEnd = track.endFrame
         if groupOpen, let gap, gap <= intraGapFrames {
+            if let last = group.last, gap <= ToneDetector.touchingFrames,
+               abs(last.centroidHz - track.centroidHz) <= Self.sameToneHz / 2 {
+                // The same tone again after a frame or two: the detector lost it for a block
+                // under noise; one burst.
+                group[group.count - 1] = last.joined(with: track)
+                return
+            }
             group.append(track)
             return
         }

@@ -16,6 +16,11 @@ extension ToneDetector {
     static let backgroundBurstRatio = 0.5
     /// Steadiness is judged without the most deviant block once a burst has this many blocks.
     static let minBlocksForOutlier = 5
+    /// Bursts at most this many frames apart touch: the detector went from one tone straight
+    /// to another (the stronger of two tones takes the block's centroid).
+    static let touchingFrames = 3
+    /// Two touching bursts whose tones differ by more than this, Hz, are two tones.
+    static let otherToneHz = 8.0
 
     mutating func analyzeBlock() -> Change? {
         let now = framesProcessed
@@ -79,18 +84,38 @@ extension ToneDetector {
         // Onset: the earliest frame of the run whose smoothed energy holds 40 % of the
         // tone's level; with a 5-frame average that frame is one before the step.
         let threshold = Self.edgeThreshold * level
-        let lowest = max(now - 4 * Self.windowFrames, framesProcessed - Self.historyFrames + 2, lastBurstEnd ?? 0, 0)
-        var f = now - 3
-        while f - 1 >= lowest, smoothedBand(f - 1, upTo: now) >= threshold { f -= 1 }
-        let onset = (f == 0 && smoothedBand(0, upTo: now) >= threshold) ? 0 : min(f + 1, now - 1)
+        func onsetSearch(notBefore floor: Int) -> Int {
+            let lowest = max(now - 4 * Self.windowFrames, framesProcessed - Self.historyFrames + 2, floor, 0)
+            var f = now - 3
+            while f - 1 >= lowest, smoothedBand(f - 1, upTo: now) >= threshold { f -= 1 }
+            return (f == 0 && smoothedBand(0, upTo: now) >= threshold) ? 0 : min(f + 1, now - 1)
+        }
+        func meanEnergy(from start: Int) -> Float {
+            let sums = energySums(from: start, to: now)
+            return sums.energy / Float(max(sums.samples, 1))
+        }
+        var onset = onsetSearch(notBefore: lastBurstEnd ?? 0)
+        var toneEnergy = meanEnergy(from: onset)
+        // A tone that touches the last burst with another pitch: the quieter of the two lies
+        // under the louder one (a hum harmonic in the ringing band under a ring: the detector
+        // follows the ring while it sounds and the hum around it, so the hum's "burst" runs
+        // into the ring's first blocks and this onset is searched again past its end).
+        let centroid = burstCentroidSum / Double(toneRun)
+        let touching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
+            && abs(centroid - lastBurstCentroid) > Self.otherToneHz
+        let ratioLimit = Float(Self.backgroundBurstRatio)
+        let previousUnder = touching && lastBurstEnergy < ratioLimit * toneEnergy
+        burstUnderLouderTone = touching && toneEnergy < ratioLimit * lastBurstEnergy
+        if previousUnder {
+            onset = onsetSearch(notBefore: 0)
+            toneEnergy = meanEnergy(from: onset)
+        }
         burstOnset = onset
 
         // Pre-gap: up to a second before the onset, after the previous burst. A burst that
         // follows the previous one within 0.13 s continues it (a melody, a voice): never quiet.
         // A previous burst well under this tone (a voice of the babble behind the ringing) is
         // part of the gap, not a note the tone continues.
-        let toneSums = energySums(from: onset, to: now)
-        let toneEnergy = toneSums.energy / Float(max(toneSums.samples, 1))
         let previousEnd = lastBurstEnergy < Float(Self.backgroundBurstRatio) * toneEnergy ? nil : lastBurstEnd
         let gapStart = max(onset - Self.preGapFrames, previousEnd ?? 0, framesProcessed - Self.historyFrames)
         let gapEnd = onset - Self.preGapGuardFrames
@@ -108,7 +133,8 @@ extension ToneDetector {
             ratio = min(ratio, inBandRatio(gapFrom: gapStart, to: gapEnd))
         }
         burstPreGapRatio = ratio
-        return .started(onsetFrame: onset, centroidHz: burstCentroidSum / Double(toneRun), preGapRatio: ratio)
+        return .started(onsetFrame: onset, centroidHz: centroid, preGapRatio: ratio,
+                        backgroundEndFrame: previousUnder ? lastBurstEnd : nil)
     }
 
     mutating func endBurst() -> Change {
@@ -158,9 +184,11 @@ extension ToneDetector {
             startFrame: burstOnset, endFrame: end, centroidHz: centroid,
             spreadHz: highest - lowest,
             frequenciesHz: burstFrequencies ?? [centroid.rounded()],
-            preGapRatio: burstPreGapRatio
+            preGapRatio: burstPreGapRatio,
+            underLouderTone: burstUnderLouderTone
         )
         lastBurstEnd = end
+        lastBurstCentroid = centroid
         let burstSums = energySums(from: burstOnset, to: end)
         lastBurstEnergy = burstSums.energy / Float(max(burstSums.samples, 1))
         return .ended(track)

@@ -12,8 +12,23 @@ struct ToneTrack: Sendable, Equatable {
     var frequenciesHz: [Double]
     /// Mean 0-1 kHz energy of up to a second before the burst over the burst's energy.
     var preGapRatio: Double
+    /// The burst began right where a louder burst of another tone ended: a tone under that one
+    /// (a hum harmonic in the ringing band, heard again once a ring stops), the line's background.
+    var underLouderTone = false
 
     var lengthFrames: Int { endFrame - startFrame }
+
+    /// This burst and `next`, the same tone lost for a moment in between, as one burst.
+    func joined(with next: ToneTrack) -> ToneTrack {
+        let weight = Double(lengthFrames), nextWeight = Double(next.lengthFrames)
+        let centroid = (centroidHz * weight + next.centroidHz * nextWeight) / max(weight + nextWeight, 1)
+        return ToneTrack(
+            startFrame: startFrame, endFrame: next.endFrame, centroidHz: centroid,
+            spreadHz: max(spreadHz, next.spreadHz, abs(centroidHz - next.centroidHz)),
+            frequenciesHz: frequenciesHz, preGapRatio: preGapRatio, underLouderTone: underLouderTone
+        )
+    }
+
     var burst: ToneBurst { ToneBurst(startFrame: startFrame, endFrame: endFrame, frequenciesHz: frequenciesHz) }
 }
 
@@ -32,7 +47,9 @@ struct ToneTrack: Sendable, Equatable {
 ///    (resolves 413+438 Hz and the 15-40 Hz side bands of AM tones; checks twist).
 public struct ToneDetector: Sendable {
     enum Change: Sendable, Equatable {
-        case started(onsetFrame: Int, centroidHz: Double, preGapRatio: Double)
+        /// `backgroundEndFrame`: the burst just before this one ended where this one began, with
+        /// another tone and well under this one's energy — a tone under it, not a neighbour; its end frame.
+        case started(onsetFrame: Int, centroidHz: Double, preGapRatio: Double, backgroundEndFrame: Int? = nil)
         case ended(ToneTrack)
     }
 
@@ -139,6 +156,10 @@ public struct ToneDetector: Sendable {
     var lastBurstEnd: Int? = nil
     /// Mean decimated energy per sample of the last burst.
     var lastBurstEnergy: Float = 0
+    /// Mean block centroid of the last burst, Hz.
+    var lastBurstCentroid = 0.0
+    /// The burst sounding now began under a louder burst of another tone (`ToneTrack.underLouderTone`).
+    var burstUnderLouderTone = false
     /// First coarse bin of the 120 Hz cluster that held the last block's tone.
     var bestCluster = 0
 
