@@ -45,40 +45,53 @@ extension ToneDetector {
         return written
     }
 
-    /// Power in the tone's coarse cluster (`bestCluster`, 120 Hz) and in the whole coarse
-    /// band (290-600 Hz) of the 100 ms window ending at decimated sample `end`.
-    mutating func bandPowers(endingAt end: Int) -> (cluster: Float, band: Float) {
+    /// Share of the tone's strongest coarse bin a bin needs to count as the tone's own (-6 dB):
+    /// the main lobe of each tone of the ring, not another steady tone beside it in the cluster
+    /// (a mains harmonic 40-50 Hz away, 15 dB under the ring).
+    static let toneBinShare: Float = 0.25
+
+    /// Coarse bin powers (290-600 Hz) of the 100 ms window ending at decimated sample `end`,
+    /// into `powers`.
+    mutating func coarsePowers(endingAt end: Int) {
         let mask = history.count - 1
         let first = end - windowLength
         for n in 0..<windowLength { scratch[n] = history[(first + n) & mask] * hann[n] }
         goertzel(count: windowLength, coefficients: coarseCoefficients)
-        var cluster: Float = 0, band: Float = 0
-        for k in 0..<Self.coarseBinCount {
-            let power = powers[k / 8][k % 8]
-            band += power
-            if k >= bestCluster && k < bestCluster + Self.clusterBins { cluster += power }
-        }
-        return (cluster, band)
     }
 
-    /// Mean in-band power of the gap `[start, end)` (the 100 ms windows that fit in it and
-    /// in the history) over the in-band power of the tone now; infinite unless the gap is
-    /// steady in the ringing band too (at least three windows whose 290-600 Hz power spreads
-    /// at most `steadyGapSpreadDb`): line noise is, music moving between notes is not.
+    func coarsePower(_ k: Int) -> Float { powers[k / 8][k % 8] }
+
+    /// Mean power of the gap `[start, end)` in the tone's own bins (the 100 ms windows that fit
+    /// in it and in the history; see `toneBinShare`) over the tone's power in them now;
+    /// infinite unless the gap is steady in the ringing band too (at least three windows whose
+    /// 290-600 Hz power spreads at most `steadyGapSpreadDb`): line noise is, music moving
+    /// between notes is not.
     mutating func inBandRatio(gapFrom start: Int, to end: Int) -> Double {
-        let tone = bandPowers(endingAt: historyWritten).cluster
+        coarsePowers(endingAt: historyWritten)
+        var peak: Float = 0
+        for k in bestCluster..<min(bestCluster + Self.clusterBins, Self.coarseBinCount) { peak = max(peak, coarsePower(k)) }
+        var toneBins: UInt64 = 0
+        var tone: Float = 0
+        for k in bestCluster..<min(bestCluster + Self.clusterBins, Self.coarseBinCount) where coarsePower(k) >= Self.toneBinShare * peak {
+            toneBins |= 1 << UInt64(k)
+            tone += coarsePower(k)
+        }
         guard tone > 0 else { return .infinity }
         let oldest = max(samplesWritten(throughFrame: start - 1), historyWritten - history.count + 1)
         var windowEnd = samplesWritten(throughFrame: end - 1)
-        var cluster: Float = 0
+        var inTone: Float = 0
         var bandLevels: [Double] = []
         while windowEnd - windowLength >= oldest {
-            let powers = bandPowers(endingAt: windowEnd)
-            cluster += powers.cluster
-            bandLevels.append(10 * log10ViaLog2(Double(max(powers.band, 1e-30))))
+            coarsePowers(endingAt: windowEnd)
+            var band: Float = 0
+            for k in 0..<Self.coarseBinCount {
+                band += coarsePower(k)
+                if toneBins & (1 << UInt64(k)) != 0 { inTone += coarsePower(k) }
+            }
+            bandLevels.append(10 * log10ViaLog2(Double(max(band, 1e-30))))
             windowEnd -= windowLength
         }
         guard bandLevels.count >= 3, Self.spread(bandLevels) <= config.steadyGapSpreadDb else { return .infinity }
-        return Double(cluster / Float(bandLevels.count) / tone)
+        return Double(inTone / Float(bandLevels.count) / tone)
     }
 }

@@ -13,17 +13,19 @@ import Testing
     }
 
     @Test("a hum harmonic in the ringing band, under the ringback all through, hides no ring",
-          arguments: [(368.0, "IT 425"), (394.5, "US 440")])
-    func humHarmonicUnderTheRinging(humHz: Double, plan name: String) {
+          arguments: [(368.0, "IT 425", 15.0), (394.5, "US 440", 15.0), (394.5, "FR 440", 8.0)])
+    func humHarmonicUnderTheRinging(humHz: Double, plan name: String, underDb: Double) {
         let plan = TonePlan.named(name)
         var call = RingingCall(plan: plan, rings: 4, firstOnsetS: 1.37, speechDelayS: 1.2)
-        // 15 dB under the ring's peak: a mains harmonic that the 300 Hz high-pass of a phone
+        // 8-15 dB under the ring's peak: a mains harmonic that the 300 Hz high-pass of a phone
         // line left standing. The tone detector follows the ring while it sounds and the
         // hum between the rings, so before the change the hum's "bursts" filled every off
-        // period and no ring was found.
+        // period and no ring was found. At 8 dB under, the second before the first ring holds
+        // 0.16 of its energy (over the 0.1 allowed) and the hum, 46 Hz from the ring, lies in
+        // the ring's 120 Hz cluster: only the ring's own bins tell the line's noise there.
         var builder = SignalBuilder(sampleRateHz: 8000, durationS: Double(call.samples.count) / 8000)
         builder.samples = call.samples
-        Self.addSteadyTone(&builder, frequencyHz: humHz, peakDbfs: -12 - 15)
+        Self.addSteadyTone(&builder, frequencyHz: humHz, peakDbfs: -12 - underDb)
         call.samples = builder.samples
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
         let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
