@@ -60,6 +60,16 @@ public struct RingConfig: Sendable, Equatable {
     /// is known, so the test only has to keep out speech, and noise 10-15 dB under the ring
     /// lifts the second before a later ring to 0.2-0.25 (pink noise at 15 dB SNR, tuning calls).
     public var maxPreGapRatioOnceRinging: Double = 0.3
+    /// The same for a first ring that the next ring repeats (same bursts, same tone, one ring
+    /// period later): babble or noise 5-10 dB under the ringback fills the second before the
+    /// first ring to 0.1-0.3 of its energy (tuning calls); a note sung between words does not
+    /// come back with the same pitch and length 2-8 s later.
+    public var maxPreGapRatioRepeated: Double = 0.3
+    /// Largest centroid spread of the bursts of a ring confirmed by its repetition, Hz.
+    public var maxRepeatedSpreadHz: Double = 1.5
+    /// Ring periods (onset to onset) a repetition may have, seconds: E.180's cadences repeat
+    /// every 2.5-6 s.
+    public var repeatedPeriodS: ClosedRange<Double> = 2.0...8.0
     /// In steady line noise (pink, brown, hum: levels of 50 ms blocks spread at most this
     /// much, dB, over the gap) the ratio is taken in the tone's own 120 Hz band instead: a
     /// ring 6-10 dB over broadband noise is 20 dB or more over the noise in its band, and

@@ -30,6 +30,11 @@ struct RingTracker: Sendable {
     private var ringFrequencies: [[Double]] = []
 
     private var group: [ToneTrack] = []
+    /// A first ring kept for want of a quiet second before it, until the next ring repeats it.
+    private var heldGroup: [ToneTrack]? = nil
+    /// Bursts of a repeated ring may differ in length by this much, frames (0.1 s: onsets and
+    /// ends under noise move by a block).
+    static let repeatedLengthToleranceFrames = 10
     private var groupOpen = false
     private var groupPrecedingGap: Int? = nil
     private var liveOnset: Int? = nil
@@ -176,20 +181,56 @@ struct RingTracker: Sendable {
             group = []
         }
         guard !group.isEmpty else { return }
-        guard isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) else {
-            return
+        if isRing(group, precedingGap: groupPrecedingGap, followingGap: followingGap) {
+            if let held = heldGroup, repeats(held, as: group) { appendRing(held) }
+            heldGroup = nil
+            appendRing(group)
+        } else if rings.isEmpty, isSteadyRingButForItsPreGap(group, precedingGap: groupPrecedingGap, followingGap: followingGap) {
+            // A first ring over noise that fills the second before it: kept until the next
+            // one repeats it (see `RingConfig.maxPreGapRatioRepeated`).
+            if let held = heldGroup, repeats(held, as: group) {
+                appendRing(held)
+                appendRing(group)
+                heldGroup = nil
+            } else {
+                heldGroup = group
+            }
         }
-        rings.append(Ring(bursts: group.map(\.burst)))
-        let centroid = group.map(\.centroidHz).reduce(0, +) / Double(group.count)
-        ringCentroids.append(centroid)
-        ringFrequencies.append(contentsOf: group.filter { $0.lengthFrames >= minBurstFrames }.map(\.frequenciesHz))
     }
 
-    private func isRing(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
+    private mutating func appendRing(_ bursts: [ToneTrack]) {
+        rings.append(Ring(bursts: bursts.map(\.burst)))
+        let centroid = bursts.map(\.centroidHz).reduce(0, +) / Double(bursts.count)
+        ringCentroids.append(centroid)
+        ringFrequencies.append(contentsOf: bursts.filter { $0.lengthFrames >= minBurstFrames }.map(\.frequenciesHz))
+    }
+
+    /// A group that is a ring in every way but the second before it, which holds at most
+    /// `maxPreGapRatioRepeated` of its energy, and whose bursts hold their tone within
+    /// `maxRepeatedSpreadHz` (a ring tone is stable to < 1 Hz, a sung note is not).
+    private func isSteadyRingButForItsPreGap(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
+        bursts.allSatisfy { $0.spreadHz <= config.maxRepeatedSpreadHz }
+            && isRing(bursts, precedingGap: precedingGap, followingGap: followingGap, maxPreGap: config.maxPreGapRatioRepeated)
+    }
+
+    /// Whether `next` repeats `held` as the next ring of one cadence: as many bursts, each of
+    /// the same tone and length, starting one ring period later.
+    private func repeats(_ held: [ToneTrack], as next: [ToneTrack]) -> Bool {
+        guard held.count == next.count else { return false }
+        for (a, b) in zip(held, next) {
+            guard abs(a.centroidHz - b.centroidHz) <= Self.sameToneHz / 2,
+                  abs(a.lengthFrames - b.lengthFrames) <= Self.repeatedLengthToleranceFrames else { return false }
+        }
+        let period = FrameClock.seconds(next[0].startFrame - held[0].startFrame)
+        return config.repeatedPeriodS.contains(period)
+    }
+
+    /// `maxPreGap` replaces the bound on the second before the ring (`maxPreGapRatio(centroidHz:)`).
+    private func isRing(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?, maxPreGap: Double? = nil) -> Bool {
         guard bursts.count <= config.maxBurstsPerRing else { return false }
         if let gap = precedingGap, gap < minRingOffFrames { return false }
         if let gap = followingGap, gap < minRingOffFrames { return false }
-        guard bursts[0].preGapRatio <= maxPreGapRatio(centroidHz: bursts[0].centroidHz) else { return false }
+        guard bursts[0].preGapRatio <= maxPreGap ?? maxPreGapRatio(centroidHz: bursts[0].centroidHz) else { return false }
         let reference = ringCentroids.first ?? bursts[0].centroidHz
         for burst in bursts {
             guard burst.spreadHz <= config.maxCentroidSpreadHz,

@@ -107,4 +107,33 @@ import Testing
             #expect(FrameClock.seconds(frame) <= onsetS + 0.35 + 0.3)
         }
     }
+
+    @Test("a first ring after noisy seconds counts once the next ring repeats it")
+    func firstRingAfterNoiseConfirmedByTheNext() {
+        let plan = TonePlan.named("DE 425")
+        var call = RingingCall(plan: plan, rings: 3, firstOnsetS: 2.0, speechDelayS: 1.2)
+        // In the 0.9 s before each of the first two rings, pink noise that comes and goes every
+        // 100 ms (babble's syllables, not steady line noise), 6 dB under the ring's RMS: the
+        // second before each ring holds about 0.2 of the ring's energy under 1 kHz, over the
+        // 0.1 a ring needs alone. The third ring follows quiet.
+        var generator = SignalGenerator(sampleRateHz: 8000, seed: 11)
+        for onset in call.ringOnsetsS.prefix(2) {
+            let noise = generator.pinkNoise(seconds: 0.9, dbfs: -12 - 3 - 6)
+            let first = Int((onset - 1.0) * 8000)
+            for (i, v) in noise.enumerated() where (i / 800) % 2 == 0 { call.samples[first + i] += v }
+        }
+        let run = runRingDetector(call.samples, sampleRateHz: 8000)
+        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
+        #expect(summary?.rings == 3)
+        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05)
+        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
+        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1)
+        // Alone, the same first ring is not one: a ring repeats.
+        let single = RingingCall(plan: plan, rings: 1, firstOnsetS: 2.0, speechDelayS: 1.2)
+        var lone = single.samples
+        var again = SignalGenerator(sampleRateHz: 8000, seed: 11)
+        let noise = again.pinkNoise(seconds: 0.9, dbfs: -12 - 3 - 6)
+        for (i, v) in noise.enumerated() where (i / 800) % 2 == 0 { lone[Int(1.0 * 8000) + i] += v }
+        #expect(runRingDetector(lone, sampleRateHz: 8000).summary(firstSpeechOnsetS: single.speechOnsetS) == nil)
+    }
 }
