@@ -12,6 +12,26 @@ import Testing
         builder.addTone([frequencyHz], from: 0, to: builder.durationS, peakDbfs: peakDbfs)
     }
 
+    /// The summary's rings against the built call: count, first ring within 50 ms, ring to
+    /// answer within 0.1 s (the answer at the end of the last burst).
+    static func expectSummary(_ run: RingRun, _ call: RingingCall, rings: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
+        #expect(summary?.rings == rings, sourceLocation: sourceLocation)
+        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05, sourceLocation: sourceLocation)
+        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
+        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1, sourceLocation: sourceLocation)
+    }
+
+    /// The live reports whose onsets lie after `reportedAfterS`: one per ring, numbered from 1,
+    /// each naming its ring's onset within 50 ms.
+    static func expectLiveRings(_ run: RingRun, _ call: RingingCall, reportedAfterS: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+        let later = run.events.filter { FrameClock.seconds($0.onsetFrame) >= reportedAfterS }
+        #expect(later.map(\.ringNumber) == Array(1...call.ringOnsetsS.count), sourceLocation: sourceLocation)
+        for (event, onsetS) in zip(later, call.ringOnsetsS) {
+            #expect(abs(FrameClock.seconds(event.onsetFrame) - onsetS) <= 0.05, sourceLocation: sourceLocation)
+        }
+    }
+
     @Test("a hum harmonic in the ringing band, under the ringback all through, hides no ring",
           arguments: [(368.0, "IT 425", 15.0), (394.5, "US 440", 15.0), (394.5, "FR 440", 8.0)])
     func humHarmonicUnderTheRinging(humHz: Double, plan name: String, underDb: Double) {
@@ -28,19 +48,11 @@ import Testing
         Self.addSteadyTone(&builder, frequencyHz: humHz, peakDbfs: -12 - underDb)
         call.samples = builder.samples
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
-        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
-        #expect(summary?.rings == 4)
-        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05)
-        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
-        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1)
+        Self.expectSummary(run, call, rings: 4)
         // Live, the hum already sounding when the input starts is a tone that could be a ring
         // under way (a capture started mid-ring), and is reported as one; after it, each ring
         // is reported at its onset, numbered from 1.
-        let later = run.events.filter { FrameClock.seconds($0.onsetFrame) >= 0.5 }
-        #expect(later.map(\.ringNumber) == [1, 2, 3, 4])
-        for (event, onsetS) in zip(later, call.ringOnsetsS) {
-            #expect(abs(FrameClock.seconds(event.onsetFrame) - onsetS) <= 0.05)
-        }
+        Self.expectLiveRings(run, call, reportedAfterS: 0.5)
     }
 
     @Test("a wavering note 0.9 s before the first ring does not void it")
@@ -60,19 +72,11 @@ import Testing
             call.samples[n] += amplitude * Float(Double.sin(phase))
         }
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
-        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
-        #expect(summary?.rings == 3)
-        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05)
-        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
-        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1)
+        Self.expectSummary(run, call, rings: 3)
         // Live, the note is a steady enough tone for its first quarter second to be reported
         // (its waver shows over the whole note, after the report); each ring after it is
         // reported at its onset, numbered from 1.
-        let later = run.events.filter { FrameClock.seconds($0.onsetFrame) >= 1.5 }
-        #expect(later.map(\.ringNumber) == [1, 2, 3])
-        for (event, onsetS) in zip(later, call.ringOnsetsS) {
-            #expect(abs(FrameClock.seconds(event.onsetFrame) - onsetS) <= 0.05)
-        }
+        Self.expectLiveRings(run, call, reportedAfterS: 1.5)
     }
 
     @Test("a ring burst the detector loses for a block under a click is one burst")
@@ -93,11 +97,7 @@ import Testing
             }
         }
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
-        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
-        #expect(summary?.rings == 3)
-        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05)
-        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
-        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1)
+        Self.expectSummary(run, call, rings: 3)
         // Live: each ring reported once, at its onset, numbered in order; the first click
         // hides the tone before the report is due, so it comes once the tone is back (within
         // 0.3 s of the click's end, 0.35 s into the burst) instead of 0.3 s after the onset.
@@ -123,11 +123,7 @@ import Testing
             for (i, v) in noise.enumerated() where (i / 800) % 2 == 0 { call.samples[first + i] += v }
         }
         let run = runRingDetector(call.samples, sampleRateHz: 8000)
-        let summary = run.summary(firstSpeechOnsetS: call.speechOnsetS)
-        #expect(summary?.rings == 3)
-        #expect(abs((summary?.firstRingS ?? -99) - call.ringOnsetsS[0]) <= 0.05)
-        let truth = call.lastBurstEndS - call.ringOnsetsS[0]
-        #expect(abs((summary?.ringToAnswerS ?? -99) - truth) <= 0.1)
+        Self.expectSummary(run, call, rings: 3)
         // Alone, the same first ring is not one: a ring repeats.
         let single = RingingCall(plan: plan, rings: 1, firstOnsetS: 2.0, speechDelayS: 1.2)
         var lone = single.samples
