@@ -32,6 +32,10 @@ struct RingTracker: Sendable {
     private var group: [ToneTrack] = []
     /// A first ring kept for want of a quiet second before it, until the next ring repeats it.
     private var heldGroup: [ToneTrack]? = nil
+    /// End of the latest steady tone burst (of any length) that was not the line's background.
+    private var lastSteadyBurstEnd: Int? = nil
+    /// End of the latest steady burst before the open group began (see `isSteadyRingButForItsPreGap`).
+    private var steadyEndBeforeGroup: Int? = nil
     /// Bursts of a repeated ring may differ in length by this much, frames (0.1 s: onsets and
     /// ends under noise move by a block).
     static let repeatedLengthToleranceFrames = 10
@@ -72,23 +76,32 @@ struct RingTracker: Sendable {
     /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
     /// ring: it neither joins a ring nor shortens the off period around one.
     private func isNegligible(_ track: ToneTrack) -> Bool {
-        // A tone under a louder one, or one that wavers like a voice, at any length: a ring
+        // A tone under a louder one that goes on for an off period (the line's background), or
+        // one that wavers like a voice, at any length: a ring
         // burst is steady (a sung note after the ringing, a voice of the babble held for half a
         // second, would otherwise shorten the off period before the next ring and void it).
-        if track.underLouderTone || track.spreadHz > config.maxCentroidSpreadHz { return true }
+        if isBackground(track) || track.spreadHz > config.maxCentroidSpreadHz { return true }
         guard track.lengthFrames < minBurstFrames else { return false }
         let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
         // Inside a ring (the gap of a double ring) the second before is the first burst.
         let insideRing = groupOpen && lastEnd.map { track.startFrame - $0 <= intraGapFrames } ?? false
         return abs(track.centroidHz - reference) > Self.sameToneHz
             || track.spreadHz > config.maxCentroidSpreadHz
-            || (!insideRing && track.preGapRatio > config.maxPreGapRatio)
+            || (!insideRing && track.preGapRatio > maxPreGapRatio(centroidHz: track.centroidHz))
+    }
+
+    /// A tone under a louder one that has sounded, in touching pieces of its pitch, for at
+    /// least a ring's off period: the line's background (a mains harmonic in the ringing band).
+    private func isBackground(_ track: ToneTrack) -> Bool {
+        track.underLouderTone && track.endFrame - track.runStartFrame >= minRingOffFrames
     }
 
     mutating func burstStarted(onsetFrame: Int, centroidHz: Double, preGapRatio: Double, backgroundEndFrame: Int? = nil) {
         // The burst that just ended lies under this louder one (see `ToneTrack.underLouderTone`):
-        // it is the line's background, not a neighbour, and leaves the group it joined.
-        if let backgroundEndFrame, groupOpen, group.last?.endFrame == backgroundEndFrame {
+        // it is the line's background, not a neighbour, and leaves the group it joined — unless
+        // it has the rings' own tone (a ring cut by a louder connect beep at the answer).
+        if let backgroundEndFrame, groupOpen, let last = group.last, last.endFrame == backgroundEndFrame,
+           !(ringCentroids.first.map { abs($0 - last.centroidHz) <= Self.sameToneHz } ?? false) {
             group.removeLast()
             lastEnd = lastEndBefore
             if group.isEmpty { groupOpen = false }
@@ -136,22 +149,41 @@ struct RingTracker: Sendable {
            !beepCentroids.contains(where: { abs($0 - track.centroidHz) <= Self.sameToneHz / 2 }) {
             beepCentroids.append(track.centroidHz)
         }
+        if isBackground(track) {
+            // The run's first pieces joined the group before the run was long enough to be
+            // the line's background (a click broke the hum soon after a ring): they leave it.
+            var removed = false
+            while groupOpen, let last = group.last, last.underLouderTone, last.startFrame >= track.runStartFrame {
+                group.removeLast()
+                removed = true
+            }
+            if removed {
+                if let last = group.last { lastEnd = last.endFrame } else { groupOpen = false; lastEnd = lastEndBefore }
+            }
+            return
+        }
+        if groupOpen, let last = group.last, track.startFrame - last.endFrame <= ToneDetector.touchingFrames,
+           abs(last.centroidHz - track.centroidHz) <= Self.sameToneHz / 2 {
+            // The same tone again after a frame or two: the detector lost it for a block under
+            // noise; one burst (whatever this piece alone would be).
+            group[group.count - 1] = last.joined(with: track)
+            lastEnd = track.endFrame
+            return
+        }
+        let steadyEndBefore = lastSteadyBurstEnd
+        if track.spreadHz <= config.maxCentroidSpreadHz, !isBackground(track) {
+            lastSteadyBurstEnd = track.endFrame
+        }
         if isNegligible(track) { return }
         let gap = lastEnd.map { track.startFrame - $0 }
         lastEndBefore = lastEnd
         lastEnd = track.endFrame
         if groupOpen, let gap, gap <= intraGapFrames {
-            if let last = group.last, gap <= ToneDetector.touchingFrames,
-               abs(last.centroidHz - track.centroidHz) <= Self.sameToneHz / 2 {
-                // The same tone again after a frame or two: the detector lost it for a block
-                // under noise; one burst.
-                group[group.count - 1] = last.joined(with: track)
-                return
-            }
             group.append(track)
             return
         }
         if groupOpen { finalizeGroup(followingGap: gap) }
+        steadyEndBeforeGroup = steadyEndBefore
         groupOpen = true
         group = [track]
         groupPrecedingGap = gap
@@ -209,7 +241,10 @@ struct RingTracker: Sendable {
     /// `maxPreGapRatioRepeated` of its energy, and whose bursts hold their tone within
     /// `maxRepeatedSpreadHz` (a ring tone is stable to < 1 Hz, a sung note is not).
     private func isSteadyRingButForItsPreGap(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
-        bursts.allSatisfy { $0.spreadHz <= config.maxRepeatedSpreadHz }
+        // What filled the second before must not be a steady tone (a note of hold music before
+        // its repeated lead note): noise and voices, not music.
+        let quietOfTones = steadyEndBeforeGroup.map { bursts[0].startFrame - $0 > ToneDetector.preGapFrames } ?? true
+        return quietOfTones && bursts.allSatisfy { $0.spreadHz <= config.maxRepeatedSpreadHz }
             && isRing(bursts, precedingGap: precedingGap, followingGap: followingGap, maxPreGap: config.maxPreGapRatioRepeated)
     }
 

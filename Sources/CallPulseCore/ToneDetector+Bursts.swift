@@ -104,8 +104,16 @@ extension ToneDetector {
         let touching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
             && abs(centroid - lastBurstCentroid) > Self.otherToneHz
         let ratioLimit = Float(Self.backgroundBurstRatio)
+        // Only a tone that has sounded for a ring's off period is the line's background: a
+        // short note (an arpeggio of hold music) before a louder one is its neighbour.
         let previousUnder = touching && lastBurstEnergy < ratioLimit * toneEnergy
-        burstUnderLouderTone = touching && toneEnergy < ratioLimit * lastBurstEnergy
+            && lastBurstEnd.map { $0 - lastBurstRunStart >= FrameClock.frames(config.minRingOffS) } ?? false
+        // A piece of the same pitch touching the last one continues its run (a click or a word
+        // broke a hum for a moment) and inherits whether it lay under a louder tone.
+        let samePitchTouching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
+            && abs(centroid - lastBurstCentroid) <= Self.otherToneHz
+        burstRunStart = samePitchTouching ? lastBurstRunStart : onset
+        burstUnderLouderTone = (touching && toneEnergy < ratioLimit * lastBurstEnergy) || (samePitchTouching && lastBurstUnder)
         if previousUnder {
             onset = onsetSearch(notBefore: 0)
             toneEnergy = meanEnergy(from: onset)
@@ -185,9 +193,12 @@ extension ToneDetector {
             spreadHz: highest - lowest,
             frequenciesHz: burstFrequencies ?? [centroid.rounded()],
             preGapRatio: burstPreGapRatio,
-            underLouderTone: burstUnderLouderTone
+            underLouderTone: burstUnderLouderTone,
+            runStartFrame: burstRunStart
         )
         lastBurstEnd = end
+        lastBurstRunStart = burstRunStart
+        lastBurstUnder = burstUnderLouderTone
         lastBurstCentroid = centroid
         let burstSums = energySums(from: burstOnset, to: end)
         lastBurstEnergy = burstSums.energy / Float(max(burstSums.samples, 1))

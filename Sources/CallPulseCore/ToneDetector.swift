@@ -15,6 +15,9 @@ struct ToneTrack: Sendable, Equatable {
     /// The burst began right where a louder burst of another tone ended: a tone under that one
     /// (a hum harmonic in the ringing band, heard again once a ring stops), the line's background.
     var underLouderTone = false
+    /// Start of the run of touching bursts of this pitch that this one ends (its own start
+    /// when the burst before it had another pitch or lay further back).
+    var runStartFrame = 0
 
     var lengthFrames: Int { endFrame - startFrame }
 
@@ -25,7 +28,9 @@ struct ToneTrack: Sendable, Equatable {
         return ToneTrack(
             startFrame: startFrame, endFrame: next.endFrame, centroidHz: centroid,
             spreadHz: max(spreadHz, next.spreadHz, abs(centroidHz - next.centroidHz)),
-            frequenciesHz: frequenciesHz, preGapRatio: preGapRatio, underLouderTone: underLouderTone
+            // The longer piece's tones: a short one may not have had the fine analysis.
+            frequenciesHz: next.lengthFrames > lengthFrames ? next.frequenciesHz : frequenciesHz,
+            preGapRatio: preGapRatio, underLouderTone: underLouderTone, runStartFrame: runStartFrame
         )
     }
 
@@ -158,6 +163,12 @@ public struct ToneDetector: Sendable {
     var lastBurstEnergy: Float = 0
     /// Mean block centroid of the last burst, Hz.
     var lastBurstCentroid = 0.0
+    /// Start of the run of touching same-pitch bursts the last burst ended (`ToneTrack.runStartFrame`).
+    var lastBurstRunStart = 0
+    /// Whether the last burst lay under a louder tone.
+    var lastBurstUnder = false
+    /// Start of the run the burst sounding now belongs to.
+    var burstRunStart = 0
     /// The burst sounding now began under a louder burst of another tone (`ToneTrack.underLouderTone`).
     var burstUnderLouderTone = false
     /// First coarse bin of the 120 Hz cluster that held the last block's tone.

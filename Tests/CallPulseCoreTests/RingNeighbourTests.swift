@@ -132,4 +132,84 @@ import Testing
         for (i, v) in noise.enumerated() where (i / 800) % 2 == 0 { lone[Int(1.0 * 8000) + i] += v }
         #expect(runRingDetector(lone, sampleRateHz: 8000).summary(firstSpeechOnsetS: single.speechOnsetS) == nil)
     }
+
+    /// White noise between `startS` and `endS` at `rmsDbfs` (a click).
+    static func addClick(_ samples: inout [Float], from startS: Double, to endS: Double, rmsDbfs: Double, rng: inout SeededGenerator) {
+        let amplitude = Float(Double.pow(10, rmsDbfs / 20) * 3.0.squareRoot())
+        for n in Int(startS * 8000)..<min(samples.count, Int(endS * 8000)) {
+            samples[n] += amplitude * Float(rng.uniform() * 2 - 1)
+        }
+    }
+
+    @Test("a hum broken by a click soon after each ring still hides no ring")
+    func humBrokenByAClick() {
+        var call = RingingCall(plan: TonePlan.named("IT 425"), rings: 4, firstOnsetS: 1.37, speechDelayS: 1.2)
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: Double(call.samples.count) / 8000)
+        builder.samples = call.samples
+        Self.addSteadyTone(&builder, frequencyHz: 368, peakDbfs: -12 - 15)
+        call.samples = builder.samples
+        // A 60 ms click 0.6 s after each ring ends: the hum comes back as a new piece of its
+        // pitch, which must stay the line's background (review of 2026-11-29: 0 rings).
+        var rng = SeededGenerator(seed: 5)
+        for onset in call.ringOnsetsS { Self.addClick(&call.samples, from: onset + 1.6, to: onset + 1.66, rmsDbfs: -6, rng: &rng) }
+        Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 4)
+    }
+
+    @Test("a louder beep of another pitch where the answer cuts the last ring leaves that ring")
+    func connectBeepAtTheAnswer() {
+        // DE 425, the third ring cut by the answer 0.5 s in, and a 440 Hz connect beep 6 dB
+        // over the ring right there (review of 2026-11-29: the ring was taken for background).
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: 16)
+        let truth = builder.addRings(TonePlan.named("DE 425"), count: 3, firstOnsetS: 1.37, peakDbfs: -12, cutAtS: 11.87)
+        builder.addTone([440], from: 11.87, to: 12.17, peakDbfs: -6)
+        let run = runRingDetector(builder.samples, sampleRateHz: 8000)
+        let summary = run.summary(firstSpeechOnsetS: 12.2)
+        #expect(summary?.rings == 3)
+        #expect(abs((summary?.firstRingS ?? -99) - truth.onsetsS[0]) <= 0.05)
+        // The beep's first block blurs the burst's end by up to 0.1 s.
+        #expect(abs((summary?.answeredS ?? -99) - 11.87) <= 0.15)
+    }
+
+    @Test("hold music: a steady lead note every 4 s over a quieter arpeggio is no ring")
+    func holdMusicWithALeadNote() {
+        // A 440 Hz note of 1 s (harmonics 10 and 16 dB down) every 4 s, and between its
+        // repeats an arpeggio of 0.15 s notes 7 dB under it, none at 440 Hz (review of
+        // 2026-11-29: 7 rings, the arpeggio note before each lead note taken for background).
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: 30)
+        let notes = [293.66, 369.99, 587.33, 493.88, 659.26, 392.0]
+        var lead = 3.0
+        var start = 0.2, index = 0
+        while start + 0.15 <= 30 {
+            if !(start + 0.15 > lead && start < lead + 1) {
+                let f = notes[index % notes.count]
+                builder.addTone([f], from: start, to: start + 0.15, peakDbfs: -12 - 7)
+                builder.addTone([2 * f], from: start, to: start + 0.15, peakDbfs: -22 - 7)
+            }
+            start += 0.2
+            index += 1
+            if start >= lead + 1 { lead += 4 }
+        }
+        lead = 3.0
+        while lead + 1 <= 30 {
+            builder.addTone([440], from: lead, to: lead + 1, peakDbfs: -12)
+            builder.addTone([880], from: lead, to: lead + 1, peakDbfs: -22)
+            builder.addTone([1320], from: lead, to: lead + 1, peakDbfs: -28)
+            lead += 4
+        }
+        #expect(runRingDetector(builder.samples, sampleRateHz: 8000).detector.rings.isEmpty)
+    }
+
+    @Test("a dual-tone burst broken by a click keeps both tones")
+    func dualToneBrokenByAClick() {
+        let call = RingingCall(plan: TonePlan.named("US 440"), rings: 3, firstOnsetS: 1.37, speechDelayS: 1.2)
+        var samples = call.samples
+        var rng = SeededGenerator(seed: 3)
+        for onset in call.ringOnsetsS { Self.addClick(&samples, from: onset + 0.2, to: onset + 0.35, rmsDbfs: -9, rng: &rng) }
+        let run = runRingDetector(samples, sampleRateHz: 8000)
+        #expect(run.detector.rings.count == 3)
+        // The pieces are joined and named by the longer one's fine analysis (review of
+        // 2026-11-29: the short first piece's centroid, 459 Hz, stood for both tones).
+        #expect(run.detector.toneHz.count == 2)
+        for (found, truth) in zip(run.detector.toneHz, [440.0, 480.0]) { #expect(abs(found - truth) <= 1) }
+    }
 }
