@@ -33,9 +33,11 @@ struct RingTracker: Sendable {
     /// A first ring kept for want of a quiet second before it, until the next ring repeats it.
     private var heldGroup: [ToneTrack]? = nil
     /// End of the latest steady tone burst (of any length) that was not the line's background.
-    private var lastSteadyBurstEnd: Int? = nil
+    private var lastSteadyBurstEnd: (endFrame: Int, pitchHz: Double)? = nil
+    /// Pitch of the line's last background tone (see `isBackground`).
+    private var backgroundPitchHz: Double? = nil
     /// End of the latest steady burst before the open group began (see `isSteadyRingButForItsPreGap`).
-    private var steadyEndBeforeGroup: Int? = nil
+    private var steadyEndBeforeGroup: (endFrame: Int, pitchHz: Double)? = nil
     /// Bursts of a repeated ring may differ in length by this much, frames (0.1 s: onsets and
     /// ends under noise move by a block).
     static let repeatedLengthToleranceFrames = 10
@@ -151,14 +153,15 @@ struct RingTracker: Sendable {
         }
         if isBackground(track) {
             // The run's first pieces joined the group before the run was long enough to be
-            // the line's background (a click broke the hum soon after a ring): they leave it.
-            var removed = false
-            while groupOpen, let last = group.last, last.underLouderTone, last.startFrame >= track.runStartFrame {
-                group.removeLast()
-                removed = true
-            }
-            if removed {
-                if let last = group.last { lastEnd = last.endFrame } else { groupOpen = false; lastEnd = lastEndBefore }
+            // the line's background (a click broke the hum soon after a ring, or the hum was
+            // there from the start, under a second before the first ring): they leave it.
+            backgroundPitchHz = track.centroidHz
+            if groupOpen {
+                let kept = group.filter { $0.startFrame < track.runStartFrame || abs($0.centroidHz - track.centroidHz) > ToneDetector.otherToneHz }
+                if kept.count < group.count {
+                    group = kept
+                    if let last = group.last { lastEnd = last.endFrame } else { groupOpen = false; lastEnd = lastEndBefore }
+                }
             }
             return
         }
@@ -172,7 +175,7 @@ struct RingTracker: Sendable {
         }
         let steadyEndBefore = lastSteadyBurstEnd
         if track.spreadHz <= config.maxCentroidSpreadHz, !isBackground(track) {
-            lastSteadyBurstEnd = track.endFrame
+            lastSteadyBurstEnd = (track.endFrame, track.centroidHz)
         }
         if isNegligible(track) { return }
         let gap = lastEnd.map { track.startFrame - $0 }
@@ -243,7 +246,11 @@ struct RingTracker: Sendable {
     private func isSteadyRingButForItsPreGap(_ bursts: [ToneTrack], precedingGap: Int?, followingGap: Int?) -> Bool {
         // What filled the second before must not be a steady tone (a note of hold music before
         // its repeated lead note): noise and voices, not music.
-        let quietOfTones = steadyEndBeforeGroup.map { bursts[0].startFrame - $0 > ToneDetector.preGapFrames } ?? true
+        // (The line's background tone, known by now from its pieces after the ring, does not count.)
+        let quietOfTones = steadyEndBeforeGroup.map { steady in
+            bursts[0].startFrame - steady.endFrame > ToneDetector.preGapFrames
+                || backgroundPitchHz.map { abs($0 - steady.pitchHz) <= ToneDetector.otherToneHz } ?? false
+        } ?? true
         return quietOfTones && bursts.allSatisfy { $0.spreadHz <= config.maxRepeatedSpreadHz }
             && isRing(bursts, precedingGap: precedingGap, followingGap: followingGap, maxPreGap: config.maxPreGapRatioRepeated)
     }

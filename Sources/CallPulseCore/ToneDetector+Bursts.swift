@@ -104,16 +104,30 @@ extension ToneDetector {
         let touching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
             && abs(centroid - lastBurstCentroid) > Self.otherToneHz
         let ratioLimit = Float(Self.backgroundBurstRatio)
-        // Only a tone that has sounded for a ring's off period is the line's background: a
-        // short note (an arpeggio of hold music) before a louder one is its neighbour.
-        let previousUnder = touching && lastBurstEnergy < ratioLimit * toneEnergy
-            && lastBurstEnd.map { $0 - lastBurstRunStart >= FrameClock.frames(config.minRingOffS) } ?? false
+        // Only a tone that has sounded for a ring's off period, or since the input began, is the
+        // line's background (`previousUnder`): this onset is searched past it. A short note
+        // before a louder one (an arpeggio of hold music) stays its neighbour.
+        let previousQuieter = touching && lastBurstEnergy < ratioLimit * toneEnergy
+        let previousUnder = previousQuieter
+            && lastBurstEnd.map { $0 - lastBurstRunStart >= FrameClock.frames(config.minRingOffS) || lastBurstRunStart == 0 } ?? false
+        if previousQuieter {
+            hiddenRun = (pitchHz: lastBurstCentroid, startFrame: lastBurstRunStart)
+        }
         // A piece of the same pitch touching the last one continues its run (a click or a word
-        // broke a hum for a moment) and inherits whether it lay under a louder tone.
+        // broke a hum for a moment) and inherits whether it lay under a louder tone; so does a
+        // piece that comes back from under the louder burst that hid it (the hum in the 0.2 s
+        // gap of a double ring, or after a ring).
         let samePitchTouching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
             && abs(centroid - lastBurstCentroid) <= Self.otherToneHz
-        burstRunStart = samePitchTouching ? lastBurstRunStart : onset
-        burstUnderLouderTone = (touching && toneEnergy < ratioLimit * lastBurstEnergy) || (samePitchTouching && lastBurstUnder)
+        let underLouder = touching && toneEnergy < ratioLimit * lastBurstEnergy
+        if samePitchTouching {
+            burstRunStart = lastBurstRunStart
+        } else if underLouder, let hidden = hiddenRun, abs(hidden.pitchHz - centroid) <= Self.otherToneHz {
+            burstRunStart = hidden.startFrame
+        } else {
+            burstRunStart = onset
+        }
+        burstUnderLouderTone = underLouder || (samePitchTouching && lastBurstUnder)
         if previousUnder {
             onset = onsetSearch(notBefore: 0)
             toneEnergy = meanEnergy(from: onset)

@@ -169,6 +169,9 @@ public struct ToneDetector: Sendable {
     var lastBurstUnder = false
     /// Start of the run the burst sounding now belongs to.
     var burstRunStart = 0
+    /// A quieter tone that a louder burst began over: its pitch and the start of its run, so
+    /// that it continues that run when it comes back from under the louder one.
+    var hiddenRun: (pitchHz: Double, startFrame: Int)? = nil
     /// The burst sounding now began under a louder burst of another tone (`ToneTrack.underLouderTone`).
     var burstUnderLouderTone = false
     /// First coarse bin of the 120 Hz cluster that held the last block's tone.

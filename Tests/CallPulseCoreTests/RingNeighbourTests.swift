@@ -212,4 +212,35 @@ import Testing
         #expect(run.detector.toneHz.count == 2)
         for (found, truth) in zip(run.detector.toneHz, [440.0, 480.0]) { #expect(abs(found - truth) <= 1) }
     }
+
+    @Test("a hum under a double ring: the hum in the ring's 0.2 s gap goes on under it",
+          arguments: [("UK 400+450", 350.0), ("HK", 400.0)])
+    func humUnderADoubleRing(plan name: String, humHz: Double) {
+        var call = RingingCall(plan: TonePlan.named(name), rings: 4, firstOnsetS: 2.0, speechDelayS: 1.2)
+        // 15 dB under. The hum heard in the gap between a ring's two bursts touches the first
+        // burst, and its run must carry on from before the ring, or the second burst's onset
+        // stops at it, 80 ms late, and the burst falls under a ring burst's length (second
+        // review of 2026-11-29: 0 rings).
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: Double(call.samples.count) / 8000)
+        builder.samples = call.samples
+        Self.addSteadyTone(&builder, frequencyHz: humHz, peakDbfs: -12 - 15)
+        call.samples = builder.samples
+        Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 4)
+    }
+
+    @Test("a hum sounding from the start, less than an off period before the first ring, hides it not",
+          arguments: [(0.9, 15.0), (2.0, 6.0)])
+    func humFromTheStart(firstRingS: Double, underDb: Double) {
+        var call = RingingCall(plan: TonePlan.named("DE 425"), rings: 3, firstOnsetS: firstRingS, speechDelayS: 1.2)
+        // A tone sounding since the input began is the line's background even before it has
+        // lasted an off period; at 6 dB under it fills the second before the first ring (0.25
+        // of its energy) and the ring counts once the next repeats it — the hum, known as the
+        // background by then, is no steady tone in that second (second review of 2026-11-29:
+        // the first ring lost).
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: Double(call.samples.count) / 8000)
+        builder.samples = call.samples
+        Self.addSteadyTone(&builder, frequencyHz: 368, peakDbfs: -12 - underDb)
+        call.samples = builder.samples
+        Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 3)
+    }
 }
