@@ -78,17 +78,15 @@ struct RingTracker: Sendable {
     /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
     /// ring: it neither joins a ring nor shortens the off period around one.
     private func isNegligible(_ track: ToneTrack) -> Bool {
-        // A tone under a louder one that goes on for an off period (the line's background), or
-        // one that wavers like a voice, at any length: a ring
-        // burst is steady (a sung note after the ringing, a voice of the babble held for half a
-        // second, would otherwise shorten the off period before the next ring and void it).
-        if isBackground(track) || track.spreadHz > config.maxCentroidSpreadHz { return true }
+        // A burst that wavers like a voice is none at any length: a ring burst is steady (a
+        // sung note after the ringing, a voice of the babble held for half a second, would
+        // otherwise shorten the off period before the next ring and void it).
+        if track.spreadHz > config.maxCentroidSpreadHz { return true }
         guard track.lengthFrames < minBurstFrames else { return false }
         let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
         // Inside a ring (the gap of a double ring) the second before is the first burst.
         let insideRing = groupOpen && lastEnd.map { track.startFrame - $0 <= intraGapFrames } ?? false
         return abs(track.centroidHz - reference) > Self.sameToneHz
-            || track.spreadHz > config.maxCentroidSpreadHz
             || (!insideRing && track.preGapRatio > maxPreGapRatio(centroidHz: track.centroidHz))
     }
 
@@ -174,7 +172,7 @@ struct RingTracker: Sendable {
             return
         }
         let steadyEndBefore = lastSteadyBurstEnd
-        if track.spreadHz <= config.maxCentroidSpreadHz, !isBackground(track) {
+        if track.spreadHz <= config.maxCentroidSpreadHz {
             lastSteadyBurstEnd = (track.endFrame, track.centroidHz)
         }
         if isNegligible(track) { return }

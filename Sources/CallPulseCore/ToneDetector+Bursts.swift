@@ -96,20 +96,21 @@ extension ToneDetector {
         }
         var onset = onsetSearch(notBefore: lastBurstEnd ?? 0)
         var toneEnergy = meanEnergy(from: onset)
-        // A tone that touches the last burst with another pitch: the quieter of the two lies
+        // A burst that touches the last one with another pitch: the quieter of the two lies
         // under the louder one (a hum harmonic in the ringing band under a ring: the detector
-        // follows the ring while it sounds and the hum around it, so the hum's "burst" runs
-        // into the ring's first blocks and this onset is searched again past its end).
+        // follows the ring while it sounds and the hum around it).
         let centroid = burstCentroidSum / Double(toneRun)
-        let touching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
-            && abs(centroid - lastBurstCentroid) > Self.otherToneHz
+        let adjacent = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
+        let samePitch = abs(centroid - lastBurstCentroid) <= Self.otherToneHz
+        let touching = adjacent && !samePitch
         let ratioLimit = Float(Self.backgroundBurstRatio)
+        let previousQuieter = touching && lastBurstEnergy < ratioLimit * toneEnergy
+        let underLouder = touching && toneEnergy < ratioLimit * lastBurstEnergy
         // Only a tone that has sounded for a ring's off period, or since the input began, is the
         // line's background (`previousUnder`): this onset is searched past it. A short note
         // before a louder one (an arpeggio of hold music) stays its neighbour.
-        let previousQuieter = touching && lastBurstEnergy < ratioLimit * toneEnergy
-        let previousUnder = previousQuieter
-            && lastBurstEnd.map { $0 - lastBurstRunStart >= FrameClock.frames(config.minRingOffS) || lastBurstRunStart == 0 } ?? false
+        let previousUnder = previousQuieter && (lastBurstRunStart == 0
+            || (lastBurstEnd ?? 0) - lastBurstRunStart >= FrameClock.frames(config.minRingOffS))
         if previousQuieter {
             hiddenRun = (pitchHz: lastBurstCentroid, startFrame: lastBurstRunStart)
         }
@@ -117,9 +118,7 @@ extension ToneDetector {
         // broke a hum for a moment) and inherits whether it lay under a louder tone; so does a
         // piece that comes back from under the louder burst that hid it (the hum in the 0.2 s
         // gap of a double ring, or after a ring).
-        let samePitchTouching = lastBurstEnd.map { onset - $0 <= Self.touchingFrames } ?? false
-            && abs(centroid - lastBurstCentroid) <= Self.otherToneHz
-        let underLouder = touching && toneEnergy < ratioLimit * lastBurstEnergy
+        let samePitchTouching = adjacent && samePitch
         if samePitchTouching {
             burstRunStart = lastBurstRunStart
         } else if underLouder, let hidden = hiddenRun, abs(hidden.pitchHz - centroid) <= Self.otherToneHz {
