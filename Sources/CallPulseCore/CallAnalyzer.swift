@@ -192,7 +192,7 @@ public struct CallAnalyzer: Sendable {
         for c in channels.indices {
             channels[c].ringDetector.finish()
             for decision in channels[c].detector.flush() {
-                feedSegmenter(channel: c, isSpeech: decision)
+                feedSegmenter(channel: c, decision)
             }
             if let segment = channels[c].segmenter.finish(), !isTone(segment, channel: c) {
                 channels[c].segments.append(segment)
@@ -356,7 +356,7 @@ public struct CallAnalyzer: Sendable {
                 voicing: voicing
             )
             if let decision = channels[c].detector.process(observation) {
-                feedSegmenter(channel: c, isSpeech: decision)
+                feedSegmenter(channel: c, decision)
             }
             let slot = frameIndex % Self.levelSettleFrames
             if frameIndex >= Self.levelSettleFrames {
@@ -385,8 +385,9 @@ public struct CallAnalyzer: Sendable {
         return explained
     }
 
-    private mutating func feedSegmenter(channel c: Int, isSpeech: Bool) {
-        if let segment = channels[c].segmenter.process(isSpeech: isSpeech), !isTone(segment, channel: c) {
+    private mutating func feedSegmenter(channel c: Int, _ decision: VoiceActivityDetector.Decision) {
+        if let segment = channels[c].segmenter.process(isSpeech: decision.isSpeech, confirms: decision.confirms),
+           !isTone(segment, channel: c) {
             channels[c].segments.append(segment)
         }
     }

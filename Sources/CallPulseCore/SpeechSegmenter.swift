@@ -24,6 +24,8 @@ public struct SpeechSegmenter: Sendable {
     private var candidateStart: Int?
     /// Last speech frame of the open candidate.
     private var lastSpeechFrame = -1
+    /// The open candidate has a frame that confirms it (`VoiceActivityDetector.Decision.confirms`).
+    private var candidateConfirmed = false
 
     public init(config: SegmentationConfig, party: Party) {
         precondition(config.bridgeGapS >= 0 && config.minBurstS >= 0, "segmentation times cannot be negative")
@@ -40,15 +42,18 @@ public struct SpeechSegmenter: Sendable {
 
     /// First frame of the candidate still open (speech heard, its end not yet settled), for a
     /// live view. It may still turn out to be a burst shorter than `minBurstFrames` and be dropped.
-    public var openSegmentStart: Int? { candidateStart }
+    /// Unconfirmed candidates are not shown.
+    public var openSegmentStart: Int? { candidateConfirmed ? candidateStart : nil }
 
     /// Feeds the detector's decision for the next frame; returns a segment once it is final.
-    public mutating func process(isSpeech: Bool) -> Segment? {
+    /// A candidate becomes a segment only if one of its speech frames `confirms` it.
+    public mutating func process(isSpeech: Bool, confirms: Bool = true) -> Segment? {
         let frame = nextFrame
         nextFrame += 1
         if isSpeech {
             if candidateStart == nil { candidateStart = frame }
             lastSpeechFrame = frame
+            if confirms { candidateConfirmed = true }
             return nil
         }
         guard candidateStart != nil, frame - lastSpeechFrame >= bridgeGapFrames else { return nil }
@@ -64,8 +69,10 @@ public struct SpeechSegmenter: Sendable {
     private mutating func closeCandidate() -> Segment? {
         guard let start = candidateStart else { return nil }
         candidateStart = nil
+        let confirmed = candidateConfirmed
+        candidateConfirmed = false
         let endFrame = lastSpeechFrame + 1
-        guard endFrame - start >= minBurstFrames else { return nil }
+        guard endFrame - start >= minBurstFrames, confirmed else { return nil }
         return Segment(party: party, startFrame: start, endFrame: endFrame)
     }
 }

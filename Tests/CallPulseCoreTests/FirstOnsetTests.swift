@@ -18,8 +18,8 @@ import Testing
     /// frames included: the detector is flushed with quiet frames at the floor).
     static func speechFrames(_ detector: inout VoiceActivityDetector, _ frames: [VoiceActivityDetector.Observation]) -> Int {
         var count = 0
-        for frame in frames where detector.process(frame) == true { count += 1 }
-        for _ in 0..<detector.delayFrames where detector.process(background(-50)) == true { count += 1 }
+        for frame in frames where detector.process(frame)?.isSpeech == true { count += 1 }
+        for _ in 0..<detector.delayFrames where detector.process(background(-50))?.isSpeech == true { count += 1 }
         return count
     }
 

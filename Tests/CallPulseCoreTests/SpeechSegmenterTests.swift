@@ -106,3 +106,47 @@ struct SpeechSegmenterTests {
         #expect(segmenter.openSegmentStart == nil)
     }
 }
+
+/// Run confirmation (issue 8): a candidate becomes a segment only if one of its speech frames
+/// confirms it; bridged runs share the confirmation, and the live view does not show an
+/// unconfirmed candidate.
+struct SpeechSegmenterConfirmationTests {
+    static func run(_ frames: [(isSpeech: Bool, confirms: Bool)]) -> (segments: [Segment], openStarts: [Int?]) {
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+        var segments: [Segment] = []
+        var openStarts: [Int?] = []
+        for frame in frames {
+            if let segment = segmenter.process(isSpeech: frame.isSpeech, confirms: frame.confirms) { segments.append(segment) }
+            openStarts.append(segmenter.openSegmentStart)
+        }
+        if let segment = segmenter.finish() { segments.append(segment) }
+        return (segments, openStarts)
+    }
+
+    static func frames(_ count: Int, speech: Bool, confirms: Bool = false) -> [(isSpeech: Bool, confirms: Bool)] {
+        Array(repeating: (speech, confirms), count: count)
+    }
+
+    @Test func unconfirmedCandidateIsDropped() {
+        let result = Self.run(Self.frames(50, speech: true) + Self.frames(30, speech: false))
+        #expect(result.segments.isEmpty)
+        #expect(result.openStarts.allSatisfy { $0 == nil })
+    }
+
+    @Test func oneConfirmingFrameKeepsTheBridgedCandidate() {
+        // Run 1 unconfirmed, a 10-frame gap (bridged), run 2 confirmed on its 5th frame.
+        let frames = Self.frames(20, speech: true) + Self.frames(10, speech: false)
+            + Self.frames(4, speech: true) + Self.frames(1, speech: true, confirms: true) + Self.frames(15, speech: true)
+            + Self.frames(30, speech: false)
+        let result = Self.run(frames)
+        #expect(result.segments == [Segment(party: .agent, startFrame: 0, endFrame: 50)])
+        #expect(result.openStarts[33] == nil)
+        #expect(result.openStarts[34] == 0)
+    }
+
+    @Test func confirmationDoesNotCarryToTheNextCandidate() {
+        let frames = Self.frames(20, speech: true, confirms: true) + Self.frames(25, speech: false)
+            + Self.frames(20, speech: true) + Self.frames(25, speech: false)
+        #expect(Self.run(frames).segments == [Segment(party: .agent, startFrame: 0, endFrame: 20)])
+    }
+}
