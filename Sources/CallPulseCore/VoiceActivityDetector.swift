@@ -128,6 +128,11 @@ public struct VoiceActivityDetector: Sendable {
         public var firstConfirmMarginDb = 6.0
         /// Quantile of the smoothed background levels taken as the background's peak.
         public var backgroundPeakQuantile = 0.97
+        /// The peak counts at most this far over the background (its 85th percentile), dB. A
+        /// loud stretch of noise that is not speech (a burst on the line, a door) lifts the
+        /// 97th percentile for many seconds — its tracker falls five times slower than the
+        /// 85th percentile's — and must not keep a quiet voice out that long.
+        public var peakOverBackgroundCapDb = 6.0
 
         public init() {}
     }
@@ -169,7 +174,7 @@ public struct VoiceActivityDetector: Sendable {
     }
 
     /// One frame's final decision: speech or not, and whether the frame confirms the run it
-    /// belongs to (`confirmMarginDb`).
+    /// belongs to (`confirmOverPeakDb`).
     public struct Decision: Sendable, Equatable {
         public var isSpeech: Bool
         public var confirms: Bool
@@ -332,10 +337,13 @@ public struct VoiceActivityDetector: Sendable {
     }
 
     /// Whether the level smoothed over a syllable stands `margin` dB over the background's
-    /// peak in either band (`confirmOverPeakDb`); true before any background is known.
+    /// peak (capped at `peakOverBackgroundCapDb` over the background) in either band
+    /// (`confirmOverPeakDb`); true before any background is known.
     private func overBackgroundPeak(by margin: Double) -> Bool {
-        guard backgroundDbfs != nil else { return true }
-        return spread.smoothedDbfs >= spread.peakDbfs + margin || rawSpread.smoothedDbfs >= rawSpread.peakDbfs + margin
+        guard let background = backgroundDbfs, let rawBackground = rawBackgroundDbfs else { return true }
+        let cap = config.peakOverBackgroundCapDb
+        return spread.smoothedDbfs >= min(spread.peakDbfs, background + cap) + margin
+            || rawSpread.smoothedDbfs >= min(rawSpread.peakDbfs, rawBackground + cap) + margin
     }
 
     /// Moves the background quantiles one step toward a non-speech frame's levels (digital
