@@ -1,5 +1,28 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The release binary's link (README, "Memory"): the Swift runtime and Foundation linked in
+/// statically, the functions `analyze`, `live` and `sessions list` run placed together
+/// (`Sources/callpulse/Link/order.txt`, remade by `.ci/make-link-order`), and no symbol table
+/// exported for dynamic linking (the runtime does not look symbols up; the dynamic linker
+/// would otherwise read and relocate about 4 MB of it at start): the kernel maps far less of
+/// the binary while it runs. With lld, which the Swift toolchain ships. Release builds only:
+/// the tests link the runtime dynamically, as XCTest and Swift Testing need. (Packed relative
+/// relocations, `-z pack-relative-relocs`, would take 4 MiB more off, but need glibc 2.36.)
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let releaseLink: [LinkerSetting] = [
+    .unsafeFlags([
+        "-static-stdlib", "-use-ld=lld",
+        // What Foundation's static archives need besides it (the targets were compiled against
+        // the shared Foundation, whose own dependencies the dynamic loader brings).
+        "-lFoundationInternationalization", "-l_FoundationICU", "-l_FoundationCollections",
+        "-l_FoundationCShims", "-lCoreFoundation", "-lswiftSynchronization",
+        "-Xlinker", "--no-export-dynamic",
+        "-Xlinker", "--symbol-ordering-file=\(packageRoot)/Sources/callpulse/Link/order.txt",
+        "-Xlinker", "--no-warn-symbol-ordering",
+    ], .when(platforms: [.linux], configuration: .release)),
+]
 
 // Dependencies point toward CallPulseCore only (STYLE.md): Core is the DSP and the
 // metrics, with the standard library alone, so live capture and file reading feed it alike.
@@ -61,7 +84,9 @@ let package = Package(
             dependencies: [
                 "CallPulseCore", "CallPulseAudio", "CallPulseRender", "CallPulseStore", "CallPulseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Link"],
+            linkerSettings: releaseLink
         ),
         .executableTarget(name: "callpulse-bench", dependencies: ["CallPulseCore", "CallPulseAudio"]),
         // The wallboard under load: simulated monitors publishing, delays read off /events.
