@@ -17,7 +17,7 @@ enum StoreFile {
     /// - for writing, also: owned by another user (callpulse never writes someone else's
     ///   file, even as root), or made read-only by its owner (no owner write bit: 0400,
     ///   which root would otherwise write through).
-    static func inspect(_ path: String, access: SessionStore.Access) throws -> State {
+    static func inspect(_ path: String, access: SessionStore.Access, lookedAgain: Int = 0) throws -> State {
         var status = stat()
         guard stat(path, &status) == 0 else {
             let error = errno
@@ -25,7 +25,12 @@ enum StoreFile {
                 // A symlink whose target is missing would make `link` fail: say what it is.
                 var linkStatus = stat()
                 if lstat(path, &linkStatus) == 0 {
-                    throw StoreError.notAStore(path: path, reason: "it is a symbolic link to a file that does not exist")
+                    if linkStatus.st_mode & S_IFMT == S_IFLNK {
+                        throw StoreError.notAStore(path: path, reason: "it is a symbolic link to a file that does not exist")
+                    }
+                    // Another process made the store between the two looks (eight monitors
+                    // starting on a new store at once): look again at what is there now.
+                    if lookedAgain < 3 { return try inspect(path, access: access, lookedAgain: lookedAgain + 1) }
                 }
                 return .missing
             }
