@@ -33,10 +33,18 @@ public enum RingAnswer {
         rings: [Ring], bursts: [ToneBurst], toneHz: [Double], cadenceS: [Double],
         speech: [Segment], config: RingConfig
     ) -> RingSummary? {
-        let sortedRings = rings.sorted { $0.onsetFrame < $1.onsetFrame }
-        guard let first = sortedRings.first else { return nil }
+        guard let first = rings.min(by: { $0.onsetFrame < $1.onsetFrame }) else { return nil }
         if conversationUnderWay(before: first.onsetFrame, speech: speech, config: config) { return nil }
-        let ringBursts = (bursts.isEmpty ? sortedRings.flatMap(\.bursts) : bursts).sorted { $0.startFrame < $1.startFrame }
+        // A later ring (or burst) that starts while a conversation is under way is not this
+        // call's ringing either (SPEC: "only ringing that starts while a conversation is
+        // under way is not this call's ring"): a second line, or a held note of a voice the
+        // tone detector took for one. Counted, it would say the ringing went on and void the
+        // answer before it.
+        let sortedRings = rings.sorted { $0.onsetFrame < $1.onsetFrame }
+            .filter { $0.onsetFrame == first.onsetFrame || !conversationUnderWay(before: $0.onsetFrame, speech: speech, config: config) }
+        let ringBursts = (bursts.isEmpty ? sortedRings.flatMap(\.bursts) : bursts)
+            .filter { $0.startFrame <= first.endFrame || !conversationUnderWay(before: $0.startFrame, speech: speech, config: config) }
+            .sorted { $0.startFrame < $1.startFrame }
         let answerWithin = FrameClock.frames(config.answerWithinS)
 
         var answeredFrame: Int? = nil

@@ -160,4 +160,20 @@ struct RingAnswerTests {
         let short = Segment(party: .customer, startFrame: 1300, endFrame: 1390)
         #expect(summarize([agent, short, Segment(party: .agent, startFrame: 1700, endFrame: 1800)])?.answeredS == 16.0)
     }
+
+    @Test("a later ring that starts while the conversation is under way is not this call's: it neither counts nor voids the answer")
+    func laterRingDuringTheConversation() {
+        // This call's ring at 15-16 s, answered by the agent at 17 s; the agent and the customer
+        // then talk (17-23 s, 20-26 s), and at 25 s a burst of the same tone (a second line, or
+        // a held note of a voice taken for one) sounds: 9 s after the answer, within the 20 s in
+        // which "the ringing goes on" would void it.
+        let late = ToneBurst(startFrame: 2500, endFrame: 2600, frequenciesHz: [425])
+        let speech = [Segment(party: .agent, startFrame: 1700, endFrame: 2300), Segment(party: .customer, startFrame: 2000, endFrame: 2600)]
+        let summary = RingAnswer.summarize(
+            rings: [Ring(bursts: [burst]), Ring(bursts: [late])], bursts: [burst, late], toneHz: [425], cadenceS: [1, 9],
+            speech: speech, config: RingConfig())
+        #expect(summary?.rings == 1)
+        #expect(summary?.answeredS == 16.0)
+        #expect(summary?.ringToAnswerS == 1.0)
+    }
 }
