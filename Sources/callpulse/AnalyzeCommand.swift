@@ -154,6 +154,13 @@ struct AnalyzeCommand: ParsableCommand {
         var printed = 0
         var unkept: [Summary] = []
         var storeFailure: Error?
+        // The first failed write to standard output (its errno): analysis and keeping go on,
+        // writing stops, and the failure is said once at the end (`reportOutputFailure`).
+        var outputError: Int32?
+        func write(_ text: String) {
+            guard outputError == nil else { return }
+            if !writeAll(fd: STDOUT_FILENO, text) { outputError = errno }
+        }
         func keepPending() {
             guard storeFailure == nil else { return }
             do { try store.keep(unkept) } catch { storeFailure = error }
@@ -172,7 +179,7 @@ struct AnalyzeCommand: ParsableCommand {
                 }
                 if singleObject { text += "\n" }
                 progress?.clear()
-                _ = writeAll(fd: STDOUT_FILENO, text)
+                write(text)
                 printed += 1
                 progress?.audioS += summary.session.durationS
                 unkept.append(summary)
@@ -191,12 +198,13 @@ struct AnalyzeCommand: ParsableCommand {
         }
         progress?.clear()
         if printed > 0 && !singleObject {
-            _ = writeAll(fd: STDOUT_FILENO, (json ? SummaryJSON.arrayClosing : "") + "\n")
+            write((json ? SummaryJSON.arrayClosing : "") + "\n")
         }
         keepPending()
         if skipped > 0 {
             FileHandle.standardError.write(Data("callpulse: \(skipped) of \(paths.count) recordings already in the session store were skipped (--force analyses them again)\n".utf8))
         }
+        let outputLost = outputError.map { reportOutputFailure(errno: $0) } ?? false
         if let storeFailure { throw storeFailure }
         if !failed.isEmpty {
             if archive {
@@ -204,6 +212,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             throw CommandFailure(status: .badInput)
         }
+        if outputLost { throw CommandFailure(status: .output) }
     }
 
     /// Summaries kept in the store at a time during an archive run.

@@ -4,6 +4,9 @@ import Foundation
 /// Exit statuses of SPEC "Errors".
 enum ExitStatus: Int32 {
     case success = 0
+    /// The output could not be written (standard output on a full disk, a closed file): none
+    /// of SPEC's causes (2-5), so the status every other program gives a failure.
+    case output = 1
     case usage = 2
     case badInput = 3
     case device = 4
@@ -26,4 +29,17 @@ func printError(_ message: String) {
 /// nothing (a session queued for the team store), one line.
 func printWarning(_ message: String) {
     FileHandle.standardError.write(Data("callpulse: warning: \(TerminalText.escaped(message))\n".utf8))
+}
+
+/// Says, in the one error line, that standard output could not be written (`error`: the
+/// failed write's errno, 0 when unknown), and returns true; returns false, saying nothing,
+/// when the output is a pipe whose reader went away (`| head`: the reader chose to stop;
+/// EPIPE, or any failure on a pipe).
+func reportOutputFailure(errno error: Int32) -> Bool {
+    var target = stat()
+    let toPipe = fstat(STDOUT_FILENO, &target) == 0 && (target.st_mode & S_IFMT) == S_IFIFO
+    if error == EPIPE || toPipe { return false }
+    let reason = error == 0 ? "a write failed" : String(cString: strerror(error))
+    printError("the output could not be written to standard output: \(reason)")
+    return true
 }
