@@ -37,10 +37,11 @@ enum CLI {
         .appendingPathComponent("callpulse-cli-tests-\(ProcessInfo.processInfo.processIdentifier)").path
 
     /// Runs the binary with `environment` laid over this process's (less the `removing`
-    /// keys), no standard input, in `directory` (default: the package root).
+    /// keys), no standard input, in `directory` (default: the package root). Standard output
+    /// goes to `output` when given (then `stdout` is empty), else it is read.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], directory: URL? = nil,
-        input: String? = nil
+        input: String? = nil, output: FileHandle? = nil
     ) throws -> Result {
         var merged = ProcessInfo.processInfo.environment
         if environment["XDG_DATA_HOME"] == nil { merged["XDG_DATA_HOME"] = scratchDataHome }
@@ -56,7 +57,7 @@ enum CLI {
         process.environment = merged
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = output ?? out
         process.standardError = err
         let inputPipe = Pipe()
         process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
@@ -72,7 +73,7 @@ enum CLI {
             errData = err.fileHandleForReading.readDataToEndOfFile()
             drained.signal()
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = output == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         drained.wait()
         process.waitUntilExit()
         return Result(

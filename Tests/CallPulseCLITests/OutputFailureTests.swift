@@ -9,22 +9,9 @@ import Testing
 struct OutputFailureTests {
     /// Runs the binary with standard output on /dev/full; returns its status and stderr.
     static func runIntoFullDevice(_ arguments: [String], dataHome: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = CLI.packageRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_DATA_HOME"] = dataHome
-        environment["XDG_STATE_HOME"] = dataHome
-        process.environment = environment
-        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
-        let err = Pipe()
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errData, as: UTF8.self))
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let result = try CLI.run(arguments, environment: ["XDG_DATA_HOME": dataHome, "XDG_STATE_HOME": dataHome], output: full)
+        return (result.status, result.stderr)
     }
 
     @Test("analyze into a full device: one line, exit 1, the sessions still kept", arguments: [
