@@ -353,7 +353,8 @@ public struct CallAnalyzer: Sendable {
                 explainedByLeak: explainedByLeak,
                 predictionResidual: channels[c].features.predictionResidual,
                 toneAgeFrames: sustainedToneOnset(channel: c).map { frameIndex - $0 },
-                voicing: voicing
+                voicing: voicing,
+                tonePending: channels[c].ringDetector.tonePending
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, decision)

@@ -39,6 +39,9 @@ public struct RingDetector: Sendable {
     /// for the voice detector to exclude. Set about 0.1 s after a tone starts, cleared about
     /// 0.1 s after it stops; `toneBursts` has the exact frames afterwards.
     public var toneActive: Bool { tone.toneActive }
+    /// Whether the latest block heard a steady tone in the ringing band, or a tone sounds: a
+    /// tone may be starting, about 50 ms after its onset, before it is known to be steady.
+    public var tonePending: Bool { tone.toneRun > 0 || tone.toneActive }
     /// Onset frame of the tone sounding now, or `nil` when none is.
     public var activeToneOnsetFrame: Int? { tone.toneActive ? tone.burstOnset : nil }
     /// Number of frames fed so far.

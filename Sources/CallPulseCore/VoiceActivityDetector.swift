@@ -159,8 +159,13 @@ public struct VoiceActivityDetector: Sendable {
         public var toneAgeFrames: Int?
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing(enough:)`), 0...1; 1 when unknown.
         public var voicing: Double
+        /// The channel's tone detector has heard a steady tone in the ringing band in its
+        /// latest block, or holds one: a tone may be starting that is not known yet
+        /// (`toneAgeFrames`). Such frames confirm no run (`confirmOverPeakDb`).
+        public var tonePending: Bool
 
-        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1) {
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, tonePending: Bool = false) {
+            self.tonePending = tonePending
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
             self.toneSaid = toneActive
             self.toneAgeFrames = toneAgeFrames
@@ -184,6 +189,8 @@ public struct VoiceActivityDetector: Sendable {
     private var active = false
     /// The current run has had a frame over its confirmation bar.
     private var runConfirmed = false
+    /// Index of the frame that confirmed the current run.
+    private var confirmedAtFrame = 0
     /// The speech level the current run started from, decayed as it would have been
     /// without the run: what an unconfirmed run leaves behind.
     private var speechLevelBeforeRun = -Double.infinity
@@ -278,11 +285,15 @@ public struct VoiceActivityDetector: Sendable {
         } else {
             speech = false
         }
-        let confirms = speech && !runConfirmed
+        if observation.tonePending { retractPendingConfirmation() }
+        let confirms = speech && !runConfirmed && !observation.tonePending
             && (speechLevelBeforeRun > -.infinity
                 ? overBackgroundPeak(by: config.confirmOverPeakDb)
                 : overBackgroundPeak(by: config.firstConfirmOverPeakDb) && overBackground(observation, by: config.firstConfirmMarginDb))
-        if confirms { runConfirmed = true }
+        if confirms {
+            runConfirmed = true
+            confirmedAtFrame = framesSeen
+        }
         speechLevelBeforeRun -= config.speechLevelDecayDbPerFrame
         previousStrong = strong
         let quietEnough = hasSpoken
@@ -308,6 +319,16 @@ public struct VoiceActivityDetector: Sendable {
 
     private func decision(at slot: Int) -> Decision {
         Decision(isSpeech: decisions[slot], confirms: confirmingFrames[slot])
+    }
+
+    /// A tone may be starting: a confirmation given by a frame still pending (within the
+    /// look-back) is taken back. A tone's onset lifts the level over any bar a quarter second
+    /// before the tone detector knows it, and the babble just before a ring must not be
+    /// confirmed by the ring (the run then ends as the tone becomes known, unconfirmed).
+    private mutating func retractPendingConfirmation() {
+        guard runConfirmed, confirmedAtFrame >= framesSeen - config.lookBackFrames else { return }
+        runConfirmed = false
+        for slot in confirmingFrames.indices { confirmingFrames[slot] = false }
     }
 
     /// When a tone has just become known, puts the speech level back to what it was before

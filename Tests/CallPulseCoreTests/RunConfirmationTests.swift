@@ -92,4 +92,41 @@ import Testing
         let voice = Self.segments(&detector, &segmenter, Self.run(-43, floorDbfs: -55))
         #expect(voice.count == 1, "a quiet voice after a loud burst: \(voice)")
     }
+
+    /// A ring tone starting `toneOnset` frames into nothing but noise: loud (-20 dBFS) and
+    /// periodic. Its first tone block comes 6 frames after its onset (`tonePending`), and the
+    /// tone is known from 25 frames on (`toneAgeFrames`), as the analyser reports them.
+    static func tone(frames: Int = 60, pending: Bool = true) -> [Observation] {
+        (0..<frames).map { age in
+            .init(levelDbfs: -20, snrDb: 30, explainedByLeak: false, predictionResidual: 0.5,
+                  toneAgeFrames: age >= 25 ? age : nil, voicing: 0.8, tonePending: pending && age >= 6)
+        }
+    }
+
+    @Test("a ring tone that begins inside a run of babble does not confirm it; a word confirmed before the tone stays")
+    func toneOnsetConfirmsNoRun() {
+        let syllables = (0..<40).map { Self.frame($0 % 2 == 0 ? -38 : -46, floorDbfs: -60, voicing: 0.8) }
+        // Babble-like syllables under the first-word bar (as in `firstRun`), then the ring:
+        // its onset lifts the level over every bar before the tone detector knows it.
+        for pending in [true, false] {
+            var detector = VoiceActivityDetector()
+            var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .customer)
+            _ = Self.segments(&detector, &segmenter, Self.burstyBackground)
+            let found = Self.segments(&detector, &segmenter, syllables + Self.tone(pending: pending))
+            if pending {
+                #expect(found.isEmpty, "the tone's onset confirmed the run: \(found)")
+                #expect(detector.speechLevelDbfs == -.infinity, "the unconfirmed run's voice level was put back")
+            } else {
+                // Without the tone detector's early word the onset does confirm it: what the test guards.
+                #expect(found.count == 1)
+            }
+        }
+        // A word confirmed well before the tone (more than the look-back) keeps its segment.
+        var detector = VoiceActivityDetector()
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .customer)
+        _ = Self.segments(&detector, &segmenter, Self.burstyBackground)
+        let word = Self.segments(&detector, &segmenter, Self.run(-30) + Self.tone())
+        #expect(word.count == 1, "a confirmed word before the ring: \(word)")
+        #expect(word.first.map { $0.lengthFrames >= 40 } == true)
+    }
 }
