@@ -97,7 +97,15 @@ public struct CallAnalyzer: Sendable {
         var emphasisSNRDb = 0.0
         /// Voicing last computed (see `voicingStrideFrames`).
         var voicing = 0.0
+        /// Frames that stood over a known tone of this channel (`VoiceActivityDetector.standsOverTone`),
+        /// as ranges, oldest first, back to the start of the latest settled segment at most:
+        /// the tone's burst does not make them tone (`isTone`).
+        var overToneFrames: [Range<Int>] = []
     }
+
+    /// Ranges of frames over a tone kept per channel at most (a voice over a hum breaks them
+    /// at each syllable; older ones are let go first).
+    static let maxOverToneRanges = 1024
 
     public let layout: ChannelLayout
     public let sampleRateHz: Int
@@ -194,8 +202,8 @@ public struct CallAnalyzer: Sendable {
             for decision in channels[c].detector.flush() {
                 feedSegmenter(channel: c, decision)
             }
-            if let segment = channels[c].segmenter.finish(), !isTone(segment, channel: c) {
-                channels[c].segments.append(segment)
+            if let segment = channels[c].segmenter.finish() {
+                settle(segment, channel: c)
             }
             let firstUnbooked = max(0, frameIndex - Self.levelSettleFrames)
             for frame in firstUnbooked..<frameIndex {
@@ -359,6 +367,7 @@ public struct CallAnalyzer: Sendable {
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, decision)
             }
+            if channels[c].detector.standsOverTone { noteOverTone(channel: c) }
             let slot = frameIndex % Self.levelSettleFrames
             if frameIndex >= Self.levelSettleFrames {
                 bookLevel(channel: c, frame: frameIndex - Self.levelSettleFrames, final: false)
@@ -387,14 +396,31 @@ public struct CallAnalyzer: Sendable {
     }
 
     private mutating func feedSegmenter(channel c: Int, _ decision: VoiceActivityDetector.Decision) {
-        if let segment = channels[c].segmenter.process(isSpeech: decision.isSpeech, confirms: decision.confirms),
-           !isTone(segment, channel: c) {
-            channels[c].segments.append(segment)
+        if let segment = channels[c].segmenter.process(isSpeech: decision.isSpeech, confirms: decision.confirms) {
+            settle(segment, channel: c)
         }
     }
 
+    /// Keeps a settled segment unless it is a tone, and lets go of the frames over a tone
+    /// before it (later segments start after it).
+    private mutating func settle(_ segment: Segment, channel c: Int) {
+        if !isTone(segment, channel: c) { channels[c].segments.append(segment) }
+        channels[c].overToneFrames.removeAll { $0.upperBound <= segment.endFrame }
+    }
+
+    /// Books the current frame as standing over a known tone.
+    private mutating func noteOverTone(channel c: Int) {
+        if let last = channels[c].overToneFrames.last, last.upperBound == frameIndex {
+            channels[c].overToneFrames[channels[c].overToneFrames.count - 1] = last.lowerBound..<(frameIndex + 1)
+            return
+        }
+        if channels[c].overToneFrames.count >= Self.maxOverToneRanges { channels[c].overToneFrames.removeFirst() }
+        channels[c].overToneFrames.append(frameIndex..<(frameIndex + 1))
+    }
+
     /// Whether a settled segment is mostly a tone burst of its own channel (finished, or
-    /// still sounding), so not speech.
+    /// still sounding), so not speech. Its frames that stood over the tone do not count as
+    /// the tone's.
     private func isTone(_ segment: Segment, channel c: Int) -> Bool {
         var covered = 0
         func cover(_ start: Int, _ end: Int) {
@@ -405,6 +431,10 @@ public struct CallAnalyzer: Sendable {
             if burst.endFrame - burst.startFrame >= Self.sustainedToneFrames { cover(burst.startFrame, burst.endFrame) }
         }
         if let onset = sustainedToneOnset(channel: c) { cover(onset, frameIndex + 1) }
+        // Frames that stood over the tone are the voice over it, not the tone.
+        for frames in channels[c].overToneFrames {
+            covered -= max(0, min(frames.upperBound, segment.endFrame) - max(frames.lowerBound, segment.startFrame))
+        }
         return Double(covered) >= config.toneCoverToDrop * Double(segment.lengthFrames)
     }
 

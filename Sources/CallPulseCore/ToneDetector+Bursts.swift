@@ -22,6 +22,21 @@ extension ToneDetector {
     /// Two touching bursts whose tones differ by more than this, Hz, are two tones.
     static let otherToneHz = 8.0
 
+    /// A tone of the last burst's pitch that starts again within this many frames (1 s) of its
+    /// end continues the line's tone: it is no new tone (`newTonePending`).
+    static let resumedToneFrames = 100
+
+    /// A tone block has been heard since the last block without one, and it is no tone of the
+    /// last burst's pitch resumed within `resumedToneFrames`.
+    var newTonePending: Bool {
+        guard toneRun > 0 else { return false }
+        guard let end = lastBurstEnd else { return true }
+        let blocks = toneActive ? burstBlocks : toneRun
+        let pitch = burstCentroidSum / Double(max(blocks, 1))
+        let start = toneActive ? burstOnset : framesProcessed
+        return abs(pitch - lastBurstCentroid) > Self.otherToneHz || start - end > Self.resumedToneFrames
+    }
+
     mutating func analyzeBlock() -> Change? {
         let now = framesProcessed
         let centroid = blockTone()

@@ -109,6 +109,12 @@ public struct VoiceActivityDetector: Sendable {
         /// speech (`onsetRangeDb`) and keep it from being learned as background
         /// (`backgroundBelowSpeechDb`).
         public var toneOnsetSlackFrames = 10
+        /// A frame stands over a known tone when its level passes the tone's own level (the
+        /// median of the frames the tone covers, from the frame it became known) by this
+        /// much, dB, in either band: a voice over the line's hum, whose harmonic in the
+        /// ringing band the tone detector holds for as long as it sounds, is not the tone.
+        /// Under the bar the frame is the tone's, never speech.
+        public var overToneMarginDb = 6.0
         /// A run of speech frames counts only once one of its frames, smoothed over a syllable
         /// (as for the spread), reaches the background's peak: the `backgroundPeakQuantile` of
         /// the smoothed background levels (either band). Until then the run is a candidate;
@@ -220,6 +226,12 @@ public struct VoiceActivityDetector: Sendable {
     /// (see `toneOnsetSlackFrames`); whether the previous frame had a known tone.
     private var recentSpeechLevels = [Double](repeating: -.infinity, count: VoiceActivityDetector.speechLevelMemoryFrames)
     private var toneKnown = false
+    /// The newest frame stood over a known tone (`overToneMarginDb`).
+    public private(set) var standsOverTone = false
+    /// Median level of the frames the known tone covers, per band (`overToneMarginDb`);
+    /// `nil` while no tone is known.
+    private var toneLevelDbfs: Double?
+    private var rawToneLevelDbfs = 0.0
     /// Frames of speech level remembered: more than a tone takes to be known plus the slack.
     static let speechLevelMemoryFrames = 64
 
@@ -240,7 +252,7 @@ public struct VoiceActivityDetector: Sendable {
     /// Takes frame `n`'s observation; returns the decision for frame `n - delayFrames`,
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Decision? {
-        let tonal = observation.toneActive || observation.predictionResidual < config.tonalResidual
+        let tonal = coveredByTone(observation) || observation.predictionResidual < config.tonalResidual
         spread.smooth(levelDbfs: observation.levelDbfs, weight: config.spreadSmoothingWeight)
         rawSpread.smooth(levelDbfs: observation.rawLevelDbfs, weight: config.spreadSmoothingWeight)
         let eligible = !observation.explainedByLeak && !tonal
@@ -319,6 +331,30 @@ public struct VoiceActivityDetector: Sendable {
 
     private func decision(at slot: Int) -> Decision {
         Decision(isSpeech: decisions[slot], confirms: confirmingFrames[slot])
+    }
+
+    /// Whether the frame belongs to the tone the channel's tone detector hears: any frame it
+    /// is said to, and, of a known tone, the frames that do not stand `overToneMarginDb` over
+    /// the tone's own level (which they teach).
+    private mutating func coveredByTone(_ observation: Observation) -> Bool {
+        standsOverTone = false
+        guard observation.toneAgeFrames != nil else {
+            toneLevelDbfs = nil
+            return observation.toneActive
+        }
+        guard let level = toneLevelDbfs else {
+            toneLevelDbfs = observation.levelDbfs
+            rawToneLevelDbfs = observation.rawLevelDbfs
+            return true
+        }
+        let margin = config.overToneMarginDb
+        if observation.levelDbfs >= level + margin || observation.rawLevelDbfs >= rawToneLevelDbfs + margin {
+            standsOverTone = true
+            return false
+        }
+        toneLevelDbfs = Self.quantileStep(level, toward: observation.levelDbfs, step: config.backgroundStepDb, quantile: 0.5)
+        rawToneLevelDbfs = Self.quantileStep(rawToneLevelDbfs, toward: observation.rawLevelDbfs, step: config.backgroundStepDb, quantile: 0.5)
+        return true
     }
 
     /// A tone may be starting: a confirmation given by a frame still pending (within the

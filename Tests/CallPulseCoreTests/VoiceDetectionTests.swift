@@ -94,6 +94,24 @@ import Testing
         #expect(analysis.segments.count <= 1 && speechS <= settleS, "\(kind): \(speechS) s called speech: \(analysis.segments.map { ($0.startS, $0.endS) })")
     }
 
+    @Test("speech over a steady tone in the ringing band (a hum harmonic the tone detector holds) is found",
+          arguments: [400.0, 450.0], [10.0, 14.0])
+    func speechOverAToneHeldAllThrough(toneHz: Double, underDb: Double) {
+        // The tone sounds through the whole call, `underDb` under the speech (the generated
+        // calls' hum at 10-14 dB SNR puts one harmonic in the ringing band). The tone detector
+        // holds it between the words and through the softer ones: frames that stand 6 dB over
+        // the tone's own level are the voice, and their segments are no tone.
+        let speechDbfs = -22.0
+        let call = Self.placedCall(rate: 8000, speechDbfs: speechDbfs) { generator, seconds in
+            let tone = generator.tones([toneHz], seconds: seconds, dbfs: speechDbfs - underDb)
+            let hiss = generator.whiteNoise(seconds: seconds, dbfs: -70)
+            return zip(tone, hiss).map { $0 + $1 }
+        }
+        let analysis = analyze([call.samples], sampleRateHz: 8000, layout: .agentOnly)
+        let score = SpeechScore(detected: analysis.segments, truth: call.truth, party: .agent, frames: 3000)
+        #expect(score.f1 >= 0.9, "F1 \(score.f1) precision \(score.precision) recall \(score.recall)")
+    }
+
     @Test("a 30 dB step in the background noise is not speech for long")
     func noiseStep() {
         var generator = SignalGenerator(sampleRateHz: 8000)
