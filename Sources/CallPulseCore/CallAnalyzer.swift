@@ -362,7 +362,7 @@ public struct CallAnalyzer: Sendable {
                 predictionResidual: channels[c].features.predictionResidual,
                 toneAgeFrames: sustainedToneOnset(channel: c).map { frameIndex - $0 },
                 voicing: voicing,
-                tonePending: channels[c].ringDetector.tonePending
+                pendingToneDbfs: channels[c].ringDetector.pendingToneDbfs
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, decision)

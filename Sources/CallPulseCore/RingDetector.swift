@@ -39,11 +39,10 @@ public struct RingDetector: Sendable {
     /// for the voice detector to exclude. Set about 0.1 s after a tone starts, cleared about
     /// 0.1 s after it stops; `toneBursts` has the exact frames afterwards.
     public var toneActive: Bool { tone.toneActive }
-    /// Whether a new tone may be starting: the latest block heard a steady tone in the ringing
-    /// band (about 50 ms after its onset, before it is known to be steady), or one sounds, and
-    /// it is not the tone of the last burst come back within a second (the line's hum in the
-    /// ringing band, broken for a moment by a voice).
-    public var tonePending: Bool { tone.newTonePending }
+    /// Level of a tone that may be starting, dBFS (0-1 kHz band, latest 50 ms): the latest
+    /// block heard a steady tone in the ringing band (about 50 ms after its onset, before it is
+    /// known to be steady), or one sounds. `nil` when no tone is heard.
+    public var pendingToneDbfs: Double? { tone.pendingToneDbfs }
     /// Onset frame of the tone sounding now, or `nil` when none is.
     public var activeToneOnsetFrame: Int? { tone.toneActive ? tone.burstOnset : nil }
     /// Number of frames fed so far.

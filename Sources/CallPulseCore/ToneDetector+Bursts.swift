@@ -22,19 +22,12 @@ extension ToneDetector {
     /// Two touching bursts whose tones differ by more than this, Hz, are two tones.
     static let otherToneHz = 8.0
 
-    /// A tone of the last burst's pitch that starts again within this many frames (1 s) of its
-    /// end continues the line's tone: it is no new tone (`newTonePending`).
-    static let resumedToneFrames = 100
-
-    /// A tone block has been heard since the last block without one, and it is no tone of the
-    /// last burst's pitch resumed within `resumedToneFrames`.
-    var newTonePending: Bool {
-        guard toneRun > 0 else { return false }
-        guard let end = lastBurstEnd else { return true }
-        let blocks = toneActive ? burstBlocks : toneRun
-        let pitch = burstCentroidSum / Double(max(blocks, 1))
-        let start = toneActive ? burstOnset : framesProcessed
-        return abs(pitch - lastBurstCentroid) > Self.otherToneHz || start - end > Self.resumedToneFrames
+    /// While a tone block has been heard since the last block without one (a tone starting,
+    /// or sounding), the level of the latest block in the 0-1 kHz band, dBFS; `nil` otherwise.
+    var pendingToneDbfs: Double? {
+        guard toneRun > 0 else { return nil }
+        let sums = energySums(from: framesProcessed - Self.blockFrames, to: framesProcessed)
+        return decibels(power: Double(sums.energy) / Double(max(sums.samples, 1)))
     }
 
     mutating func analyzeBlock() -> Change? {

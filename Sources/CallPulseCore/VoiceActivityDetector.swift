@@ -115,6 +115,11 @@ public struct VoiceActivityDetector: Sendable {
         /// ringing band the tone detector holds for as long as it sounds, is not the tone.
         /// Under the bar the frame is the tone's, never speech.
         public var overToneMarginDb = 6.0
+        /// A tone that may be starting (`Observation.pendingToneDbfs`) withholds confirmation
+        /// only this far over the background (raw band), dB: a ring's onset lifts the level
+        /// over the confirmation bars before the tone is known; a hum harmonic coming back in a
+        /// pause lies in the background and confirms nothing anyway.
+        public var pendingToneOverBackgroundDb = 3.0
         /// A run of speech frames counts only once one of its frames, smoothed over a syllable
         /// (as for the spread), reaches the background's peak: the `backgroundPeakQuantile` of
         /// the smoothed background levels (either band). Until then the run is a candidate;
@@ -165,13 +170,14 @@ public struct VoiceActivityDetector: Sendable {
         public var toneAgeFrames: Int?
         /// Periodicity of the latest 30 ms (`ToneDetector.voicing(enough:)`), 0...1; 1 when unknown.
         public var voicing: Double
-        /// The channel's tone detector has heard a steady tone in the ringing band in its
-        /// latest block, or holds one: a tone may be starting that is not known yet
-        /// (`toneAgeFrames`). Such frames confirm no run (`confirmOverPeakDb`).
-        public var tonePending: Bool
+        /// Level of the tone the channel's tone detector has heard in its latest block, or
+        /// holds, dBFS: a tone may be starting that is not known yet (`toneAgeFrames`); `nil`
+        /// when none is heard. Frames with such a tone over the background confirm no run
+        /// (`pendingToneOverBackgroundDb`).
+        public var pendingToneDbfs: Double?
 
-        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, tonePending: Bool = false) {
-            self.tonePending = tonePending
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, pendingToneDbfs: Double? = nil) {
+            self.pendingToneDbfs = pendingToneDbfs
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
             self.toneSaid = toneActive
             self.toneAgeFrames = toneAgeFrames
@@ -297,8 +303,11 @@ public struct VoiceActivityDetector: Sendable {
         } else {
             speech = false
         }
-        if observation.tonePending { retractPendingConfirmation() }
-        let confirms = speech && !runConfirmed && !observation.tonePending
+        let tonePending = observation.pendingToneDbfs.map {
+            $0 >= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb
+        } ?? false
+        if tonePending { retractPendingConfirmation() }
+        let confirms = speech && !runConfirmed && !tonePending
             && (speechLevelBeforeRun > -.infinity
                 ? overBackgroundPeak(by: config.confirmOverPeakDb)
                 : overBackgroundPeak(by: config.firstConfirmOverPeakDb) && overBackground(observation, by: config.firstConfirmMarginDb))

@@ -94,12 +94,12 @@ import Testing
     }
 
     /// A ring tone starting `toneOnset` frames into nothing but noise: loud (-20 dBFS) and
-    /// periodic. Its first tone block comes 6 frames after its onset (`tonePending`), and the
+    /// periodic. Its first tone block comes 6 frames after its onset (`pendingToneDbfs`), and the
     /// tone is known from 25 frames on (`toneAgeFrames`), as the analyser reports them.
     static func tone(frames: Int = 60, pending: Bool = true) -> [Observation] {
         (0..<frames).map { age in
             .init(levelDbfs: -20, snrDb: 30, explainedByLeak: false, predictionResidual: 0.5,
-                  toneAgeFrames: age >= 25 ? age : nil, voicing: 0.8, tonePending: pending && age >= 6)
+                  toneAgeFrames: age >= 25 ? age : nil, voicing: 0.8, pendingToneDbfs: pending && age >= 6 ? -20 : nil)
         }
     }
 
@@ -128,5 +128,19 @@ import Testing
         let word = Self.segments(&detector, &segmenter, Self.run(-30) + Self.tone())
         #expect(word.count == 1, "a confirmed word before the ring: \(word)")
         #expect(word.first.map { $0.lengthFrames >= 40 } == true)
+    }
+
+    @Test("a tone in the background (a hum harmonic the tone detector hears in every pause) withholds no confirmation")
+    func backgroundToneConfirmsAsBefore() {
+        var detector = VoiceActivityDetector()
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+        _ = Self.segments(&detector, &segmenter, Self.burstyBackground)
+        // The tone detector hears a tone at the line's level (-50 dBFS) all through the word.
+        let word = Self.run(-30).map { frame -> Observation in
+            var frame = frame
+            frame.pendingToneDbfs = -50
+            return frame
+        }
+        #expect(Self.segments(&detector, &segmenter, word).count == 1)
     }
 }
