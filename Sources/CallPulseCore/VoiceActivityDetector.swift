@@ -374,6 +374,8 @@ public struct VoiceActivityDetector: Sendable {
         guard runConfirmed, confirmedAtFrame >= framesSeen - config.lookBackFrames else { return }
         runConfirmed = false
         for slot in confirmingFrames.indices { confirmingFrames[slot] = false }
+        // A run that has already ended leaves the voice level it taught as an unconfirmed one does.
+        if !active { speechLevelDbfs = speechLevelBeforeRun }
     }
 
     /// When a tone has just become known, puts the speech level back to what it was before
@@ -388,6 +390,12 @@ public struct VoiceActivityDetector: Sendable {
         let known = back <= framesSeen && back <= Self.speechLevelMemoryFrames
         let before = known ? recentSpeechLevels[(framesSeen - back) % Self.speechLevelMemoryFrames] : -.infinity
         speechLevelDbfs = min(speechLevelDbfs, before)
+        // What an unconfirmed run leaves behind is put back as well; and the frames of such a
+        // run still pending, which lie after the tone's onset, are the tone's.
+        speechLevelBeforeRun = min(speechLevelBeforeRun, before)
+        if active && !runConfirmed {
+            for slot in decisions.indices where slot != position { decisions[slot] = false }
+        }
     }
 
     /// Whether the frame stands `margin` dB, plus `spreads` times the background's spread

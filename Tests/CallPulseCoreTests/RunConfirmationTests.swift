@@ -143,4 +143,39 @@ import Testing
         }
         #expect(Self.segments(&detector, &segmenter, word).count == 1)
     }
+
+    @Test("a ring's onset that confirmed a run and then lost it leaves no voice level behind, even when the run ended first")
+    func retractedRunTeachesNoVoice() {
+        var detector = VoiceActivityDetector()
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .customer)
+        _ = Self.segments(&detector, &segmenter, Self.burstyBackground)
+        // The ring's first two frames start and confirm a run; one frame that predicts to a
+        // pure tone ends it; the tone detector's first block comes after that.
+        var ring = Self.tone()
+        ring[2].predictionResidual = 0.01
+        let found = Self.segments(&detector, &segmenter, ring)
+        #expect(found.isEmpty, "the ring's onset: \(found)")
+        #expect(detector.speechLevelDbfs == -.infinity, "the ring taught a voice level of \(detector.speechLevelDbfs) dBFS")
+        // Babble after the ring (syllables 6-8 dB over the line) is then judged as before anyone
+        // spoke: no segment.
+        let babble = (0..<200).map { Self.frame($0 % 20 < 12 ? -42 : -47, voicing: 0.6) }
+        let after = Self.segments(&detector, &segmenter, babble)
+        #expect(after.isEmpty, "babble after the ring: \(after)")
+    }
+
+    @Test("the answer right after a ring burst starts where the voice starts, not at the burst's onset")
+    func answerRightAfterABurst() {
+        var detector = VoiceActivityDetector()
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .customer)
+        _ = Self.segments(&detector, &segmenter, Self.burstyBackground)
+        // A 0.4 s burst (known from its 25th frame), then the voice 10 frames after the
+        // detector last called the burst's frames speech: closer than the 200 ms the
+        // segmenter bridges.
+        let burst = Array(Self.tone(frames: 40))
+        let found = Self.segments(&detector, &segmenter, burst + Self.run(-25, frames: 60))
+        #expect(found.count == 1)
+        // The voice begins at frame 40 of these; the look-back may add 8 frames before it.
+        let start = (found.first?.startFrame ?? 0) - Self.burstyBackground.count - 80
+        #expect(start >= 40 - 8, "the segment starts at frame \(start) of the burst")
+    }
 }
