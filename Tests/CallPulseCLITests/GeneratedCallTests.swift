@@ -118,6 +118,54 @@ struct GeneratedCallTests {
         }
     }
 
+    /// A ringback over babble on the line of an answered call (seeds 9037-9046, made in the
+    /// sixth session after its changes): the babble between the rings is not the customer's
+    /// voice, and the rings are counted. Before the session 9041, 9045 and 9046 had customer
+    /// F1 0.72-0.88 (the rings' onsets confirmed the babble runs they began in), and 9042's
+    /// rings were not counted (babble under a burst spread its tone 3-4 Hz).
+    static let ringOverBabble = ["ring=on", "noise.customer=babble:15", "tone_over_noise_db=10", "speech_before_ring=0"]
+
+    @Test("a ringback over babble on an answered call: speech found, rings counted", arguments: [9037, 9039, 9040, 9041, 9042, 9045, 9046])
+    func ringbackOverBabbleAnswered(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, Self.ringOverBabble)
+        try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+        let ring = try #require(result["ring"] as? [String: Any])
+        #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+    }
+
+    /// Still failing on the same run: babble syllables pass the customer's peak (9038, 9043:
+    /// 6-9 s of false speech), and 9044's rings are miscounted.
+    @Test("a ringback over babble on an answered call (known failure)", arguments: [9038, 9043, 9044])
+    func ringbackOverBabbleAnsweredKnownFailure(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, Self.ringOverBabble)
+        let ring = try #require(result["ring"] as? [String: Any])
+        let customer = (result["customer"] as? [String: Any])?["f1"] as? Double ?? 0
+        withKnownIssue("babble on the line of an answered call, seeds 9038, 9043, 9044 (issue 8)") {
+            #expect(customer >= 0.90 && ring["ok"] as? Bool == true, "customer F1 \(customer); ring: \(ring["why"] ?? "")")
+        }
+    }
+
+    /// Mains hum with its harmonics 11 dB under the agent (seeds 9047-9056, sixth session): a
+    /// harmonic in the ringing band is held by the tone detector between and under the words.
+    /// Before the session 9048 had agent F1 0.89 (syllables under the held tone were never
+    /// speech, and segments over it were dropped as tone).
+    @Test("the agent's speech over mains hum is found", arguments: [9047, 9048, 9049, 9050, 9052, 9053, 9054, 9056])
+    func speechOverHum(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["noise.agent=hum:11", "ring=off"])
+        try GeneratedCall.expectSpeechScores(result, minimumF1: 0.90)
+    }
+
+    /// Still failing on that run (agent F1 0.85-0.88, from 0.67-0.85 before the session): soft
+    /// syllables under the hum.
+    @Test("the agent's speech over mains hum (known failure)", arguments: [9051, 9055])
+    func speechOverHumKnownFailure(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, ["noise.agent=hum:11", "ring=off"])
+        let agent = (result["agent"] as? [String: Any])?["f1"] as? Double ?? 0
+        withKnownIssue("soft syllables under mains hum, seeds 9051, 9055 (issue 8)") {
+            #expect(agent >= 0.90, "agent F1 \(agent)")
+        }
+    }
+
     @Test("the agent's speech before the first ring does not void the ring", arguments: [9009, 9010])
     func speechBeforeRing(seed: Int) throws {
         let result = try GeneratedCall.score(seed: seed, ["ring=on", "speech_before_ring=1", "noise.customer=white:25"])
