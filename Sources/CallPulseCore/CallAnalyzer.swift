@@ -362,7 +362,8 @@ public struct CallAnalyzer: Sendable {
                 predictionResidual: channels[c].features.predictionResidual,
                 toneAgeFrames: sustainedToneOnset(channel: c).map { frameIndex - $0 },
                 voicing: voicing,
-                pendingToneDbfs: channels[c].ringDetector.pendingToneDbfs
+                pendingToneDbfs: channels[c].ringDetector.pendingToneDbfs,
+                tonePitchHz: channels[c].ringDetector.heardTonePitchHz
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, decision)

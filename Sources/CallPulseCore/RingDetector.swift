@@ -43,6 +43,8 @@ public struct RingDetector: Sendable {
     /// block heard a steady tone in the ringing band (about 50 ms after its onset, before it is
     /// known to be steady), or one sounds. `nil` when no tone is heard.
     public var pendingToneDbfs: Double? { tone.pendingToneDbfs }
+    /// Pitch of that tone (mean of its block centroids), Hz; `nil` when no tone is heard.
+    public var heardTonePitchHz: Double? { tone.heardTonePitchHz }
     /// Onset frame of the tone sounding now, or `nil` when none is.
     public var activeToneOnsetFrame: Int? { tone.toneActive ? tone.burstOnset : nil }
     /// Number of frames fed so far.

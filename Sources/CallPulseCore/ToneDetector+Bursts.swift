@@ -30,6 +30,12 @@ extension ToneDetector {
         return decibels(power: Double(sums.energy) / Double(max(sums.samples, 1)))
     }
 
+    /// Pitch of the tone heard while `pendingToneDbfs` is known: the mean centroid of its blocks, Hz.
+    var heardTonePitchHz: Double? {
+        guard toneRun > 0 else { return nil }
+        return burstCentroidSum / Double(max(toneActive ? burstBlocks : toneRun, 1))
+    }
+
     mutating func analyzeBlock() -> Change? {
         let now = framesProcessed
         let centroid = blockTone()

@@ -110,10 +110,12 @@ public struct VoiceActivityDetector: Sendable {
         /// (`backgroundBelowSpeechDb`).
         public var toneOnsetSlackFrames = 10
         /// A frame stands over a known tone when its level passes the tone's own level (the
-        /// median of the frames the tone covers, from the frame it became known) by this
-        /// much, dB, in either band: a voice over the line's hum, whose harmonic in the
-        /// ringing band the tone detector holds for as long as it sounds, is not the tone.
-        /// Under the bar the frame is the tone's, never speech.
+        /// median of the levels the tone covers from the frame it became known, both smoothed
+        /// over about 30 ms) by this much, dB, in either band: a voice over the line's hum,
+        /// whose harmonic in the ringing band the tone detector holds for as long as it
+        /// sounds, is not the tone. Under the bar the frame is the tone's, never speech. A
+        /// tone in the line's background heard again (the hum back after a word) is judged
+        /// against its remembered level from its first block.
         public var overToneMarginDb = 6.0
         /// A tone that may be starting (`Observation.pendingToneDbfs`) withholds confirmation
         /// only this far over the background (raw band), dB: a ring's onset lifts the level
@@ -175,9 +177,12 @@ public struct VoiceActivityDetector: Sendable {
         /// when none is heard. Frames with such a tone over the background confirm no run
         /// (`pendingToneOverBackgroundDb`).
         public var pendingToneDbfs: Double?
+        /// Pitch of that tone, Hz (`nil` when none is heard or it is not known).
+        public var tonePitchHz: Double?
 
-        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, pendingToneDbfs: Double? = nil) {
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, pendingToneDbfs: Double? = nil, tonePitchHz: Double? = nil) {
             self.pendingToneDbfs = pendingToneDbfs
+            self.tonePitchHz = tonePitchHz
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
             self.toneSaid = toneActive
             self.toneAgeFrames = toneAgeFrames
@@ -234,10 +239,24 @@ public struct VoiceActivityDetector: Sendable {
     private var toneKnown = false
     /// The newest frame stood over a known tone (`overToneMarginDb`).
     public private(set) var standsOverTone = false
-    /// Median level of the frames the known tone covers, per band (`overToneMarginDb`);
+    /// Level of the frames the known tone covers, per band (`toneLevelQuantile`, `overToneMarginDb`);
     /// `nil` while no tone is known.
     private var toneLevelDbfs: Double?
     private var rawToneLevelDbfs = 0.0
+    /// The last known tone: its pitch and its level per band, as last learnt. A tone of the
+    /// same pitch heard again (the line's hum, back after a word) is judged against it from
+    /// its first block, before it is known again.
+    private var rememberedTone: (pitchHz: Double, levelDbfs: Double, rawLevelDbfs: Double)?
+    /// Tones within this many hertz are the same tone (as the ring tracker's `sameToneHz`).
+    static let sameToneHz = 6.0
+    /// Quantile of the (smoothed) levels a known tone covers taken as its level: the median.
+    /// A higher one crept up on the soft syllables of a voice over a hum (forced-hum tuning
+    /// calls: 0.9 lost 0.01-0.02 F1).
+    static let toneLevelQuantile = 0.5
+    /// Weight of the past in the levels judged against a tone, per frame (about 30 ms).
+    static let toneSmoothingWeight = 0.7
+    private var toneSmoothedPower = 0.0
+    private var rawToneSmoothedPower = 0.0
     /// Frames of speech level remembered: more than a tone takes to be known plus the slack.
     static let speechLevelMemoryFrames = 64
 
@@ -259,8 +278,13 @@ public struct VoiceActivityDetector: Sendable {
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Decision? {
         let tonal = coveredByTone(observation) || observation.predictionResidual < config.tonalResidual
-        spread.smooth(levelDbfs: observation.levelDbfs, weight: config.spreadSmoothingWeight)
-        rawSpread.smooth(levelDbfs: observation.rawLevelDbfs, weight: config.spreadSmoothingWeight)
+        // A tone's frames count as the background in the smoothed levels: the ring's power must
+        // not carry into the frames after it and confirm the line's babble there.
+        let toneCovers = tonal && observation.toneAgeFrames != nil
+        spread.smooth(levelDbfs: toneCovers ? backgroundDbfs ?? observation.levelDbfs : observation.levelDbfs,
+                      weight: config.spreadSmoothingWeight)
+        rawSpread.smooth(levelDbfs: toneCovers ? rawBackgroundDbfs ?? observation.rawLevelDbfs : observation.rawLevelDbfs,
+                         weight: config.spreadSmoothingWeight)
         let eligible = !observation.explainedByLeak && !tonal
         let weak = eligible && observation.snrDb >= config.continueSNRDb
         let strong = eligible && observation.snrDb >= config.onsetSNRDb
@@ -347,22 +371,46 @@ public struct VoiceActivityDetector: Sendable {
     /// the tone's own level (which they teach).
     private mutating func coveredByTone(_ observation: Observation) -> Bool {
         standsOverTone = false
+        let margin = config.overToneMarginDb
+        // Levels smoothed over a few frames: an amplitude-modulated ring (16-25 Hz) swings
+        // several dB from frame to frame, a voice's syllable holds for a tenth of a second.
+        let w = Self.toneSmoothingWeight
+        toneSmoothedPower = w * toneSmoothedPower + (1 - w) * power(decibels: observation.levelDbfs)
+        rawToneSmoothedPower = w * rawToneSmoothedPower + (1 - w) * power(decibels: observation.rawLevelDbfs)
+        let smoothed = decibels(power: toneSmoothedPower), rawSmoothed = decibels(power: rawToneSmoothedPower)
+        func over(_ level: Double, _ rawLevel: Double) -> Bool {
+            smoothed >= level + margin || rawSmoothed >= rawLevel + margin
+        }
+        // Only a tone in the line's background (within `pendingToneOverBackgroundDb` of it: a
+        // hum) is remembered so; a ring stands well over the line, and a held note of babble
+        // that the tone detector takes for the ring must stay the tone's.
+        let remembered = rememberedTone.flatMap { tone in
+            observation.tonePitchHz.map { abs($0 - tone.pitchHz) <= Self.sameToneHz } == true
+                && tone.rawLevelDbfs <= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb ? tone : nil
+        }
         guard observation.toneAgeFrames != nil else {
             toneLevelDbfs = nil
+            // The last known tone heard again: a frame over it is no more the tone's than
+            // once the tone is known.
+            if let tone = remembered, over(tone.levelDbfs, tone.rawLevelDbfs) { standsOverTone = true }
             return observation.toneActive
         }
-        guard let level = toneLevelDbfs else {
-            toneLevelDbfs = observation.levelDbfs
-            rawToneLevelDbfs = observation.rawLevelDbfs
-            return true
+        if toneLevelDbfs == nil {
+            let start = remembered.map { ($0.levelDbfs, $0.rawLevelDbfs) } ?? (smoothed, rawSmoothed)
+            toneLevelDbfs = start.0
+            rawToneLevelDbfs = start.1
         }
-        let margin = config.overToneMarginDb
-        if observation.levelDbfs >= level + margin || observation.rawLevelDbfs >= rawToneLevelDbfs + margin {
+        guard let level = toneLevelDbfs else { return true }
+        if over(level, rawToneLevelDbfs) {
             standsOverTone = true
             return false
         }
-        toneLevelDbfs = Self.quantileStep(level, toward: observation.levelDbfs, step: config.backgroundStepDb, quantile: 0.5)
-        rawToneLevelDbfs = Self.quantileStep(rawToneLevelDbfs, toward: observation.rawLevelDbfs, step: config.backgroundStepDb, quantile: 0.5)
+        let step = config.backgroundStepDb
+        toneLevelDbfs = Self.quantileStep(level, toward: smoothed, step: step, quantile: Self.toneLevelQuantile)
+        rawToneLevelDbfs = Self.quantileStep(rawToneLevelDbfs, toward: rawSmoothed, step: step, quantile: Self.toneLevelQuantile)
+        if let pitch = observation.tonePitchHz {
+            rememberedTone = (pitch, toneLevelDbfs ?? level, rawToneLevelDbfs)
+        }
         return true
     }
 
