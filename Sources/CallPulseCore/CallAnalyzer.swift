@@ -363,7 +363,9 @@ public struct CallAnalyzer: Sendable {
                 toneAgeFrames: sustainedToneOnset(channel: c).map { frameIndex - $0 },
                 voicing: voicing,
                 pendingToneDbfs: channels[c].ringDetector.pendingToneDbfs,
-                tonePitchHz: channels[c].ringDetector.heardTonePitchHz
+                tonePitchHz: channels[c].ringDetector.heardTonePitchHz,
+                power: channels[c].features.emphasisPower,
+                rawPower: channels[c].features.rawPower
             )
             if let decision = channels[c].detector.process(observation) {
                 feedSegmenter(channel: c, decision)

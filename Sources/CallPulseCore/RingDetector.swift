@@ -16,6 +16,10 @@ public struct RingDetector: Sendable {
     public mutating func process(frame: UnsafeBufferPointer<Float>) -> RingEvent? {
         let index = tone.framesProcessed
         if let change = tone.process(frame: frame) { apply(change) }
+        // Kept as stored values: read for every frame, and a computed property of the tone
+        // detector read through an array element copies the detector.
+        pendingToneDbfs = tone.pendingToneDbfs
+        heardTonePitchHz = pendingToneDbfs == nil ? nil : tone.heardTonePitchHz
         return tracker.tick(frame: index, lastToneFrame: tone.burstLastToneFrame)
     }
 
@@ -42,9 +46,9 @@ public struct RingDetector: Sendable {
     /// Level of a tone that may be starting, dBFS (0-1 kHz band, latest 50 ms): the latest
     /// block heard a steady tone in the ringing band (about 50 ms after its onset, before it is
     /// known to be steady), or one sounds. `nil` when no tone is heard.
-    public var pendingToneDbfs: Double? { tone.pendingToneDbfs }
+    public private(set) var pendingToneDbfs: Double?
     /// Pitch of that tone (mean of its block centroids), Hz; `nil` when no tone is heard.
-    public var heardTonePitchHz: Double? { tone.heardTonePitchHz }
+    public private(set) var heardTonePitchHz: Double?
     /// Onset frame of the tone sounding now, or `nil` when none is.
     public var activeToneOnsetFrame: Int? { tone.toneActive ? tone.burstOnset : nil }
     /// Number of frames fed so far.

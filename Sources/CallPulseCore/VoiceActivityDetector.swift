@@ -179,8 +179,13 @@ public struct VoiceActivityDetector: Sendable {
         public var pendingToneDbfs: Double?
         /// Pitch of that tone, Hz (`nil` when none is heard or it is not known).
         public var tonePitchHz: Double?
+        /// `levelDbfs` and `rawLevelDbfs` as power ratios (full scale 1).
+        public var power: Double
+        public var rawPower: Double
 
-        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, pendingToneDbfs: Double? = nil, tonePitchHz: Double? = nil) {
+        public init(levelDbfs: Double, rawLevelDbfs: Double? = nil, emphasisSNRDb: Double? = nil, snrDb: Double, explainedByLeak: Bool, predictionResidual: Double, toneActive: Bool = false, toneAgeFrames: Int? = nil, voicing: Double = 1, pendingToneDbfs: Double? = nil, tonePitchHz: Double? = nil, power: Double? = nil, rawPower: Double? = nil) {
+            self.power = power ?? CallPulseCore.power(decibels: levelDbfs)
+            self.rawPower = rawPower ?? CallPulseCore.power(decibels: rawLevelDbfs ?? levelDbfs)
             self.pendingToneDbfs = pendingToneDbfs
             self.tonePitchHz = tonePitchHz
             self.rawLevelDbfs = rawLevelDbfs ?? levelDbfs
@@ -369,14 +374,19 @@ public struct VoiceActivityDetector: Sendable {
     /// Whether the frame belongs to the tone the channel's tone detector hears: any frame it
     /// is said to, and, of a known tone, the frames that do not stand `overToneMarginDb` over
     /// the tone's own level (which they teach).
-    private mutating func coveredByTone(_ observation: Observation) -> Bool {
+    @inline(__always) private mutating func coveredByTone(_ observation: Observation) -> Bool {
         standsOverTone = false
         let margin = config.overToneMarginDb
         // Levels smoothed over a few frames: an amplitude-modulated ring (16-25 Hz) swings
         // several dB from frame to frame, a voice's syllable holds for a tenth of a second.
         let w = Self.toneSmoothingWeight
-        toneSmoothedPower = w * toneSmoothedPower + (1 - w) * power(decibels: observation.levelDbfs)
-        rawToneSmoothedPower = w * rawToneSmoothedPower + (1 - w) * power(decibels: observation.rawLevelDbfs)
+        toneSmoothedPower = w * toneSmoothedPower + (1 - w) * observation.power
+        rawToneSmoothedPower = w * rawToneSmoothedPower + (1 - w) * observation.rawPower
+        // Nothing more to judge without a tone heard or known (most frames).
+        guard observation.toneAgeFrames != nil || observation.tonePitchHz != nil else {
+            toneLevelDbfs = nil
+            return observation.toneActive
+        }
         let smoothed = decibels(power: toneSmoothedPower), rawSmoothed = decibels(power: rawToneSmoothedPower)
         func over(_ level: Double, _ rawLevel: Double) -> Bool {
             smoothed >= level + margin || rawSmoothed >= rawLevel + margin
@@ -384,9 +394,10 @@ public struct VoiceActivityDetector: Sendable {
         // Only a tone in the line's background (within `pendingToneOverBackgroundDb` of it: a
         // hum) is remembered so; a ring stands well over the line, and a held note of babble
         // that the tone detector takes for the ring must stay the tone's.
-        let remembered = rememberedTone.flatMap { tone in
-            observation.tonePitchHz.map { abs($0 - tone.pitchHz) <= Self.sameToneHz } == true
-                && tone.rawLevelDbfs <= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb ? tone : nil
+        var remembered: (pitchHz: Double, levelDbfs: Double, rawLevelDbfs: Double)? = nil
+        if let tone = rememberedTone, let pitch = observation.tonePitchHz, abs(pitch - tone.pitchHz) <= Self.sameToneHz,
+           tone.rawLevelDbfs <= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb {
+            remembered = tone
         }
         guard observation.toneAgeFrames != nil else {
             toneLevelDbfs = nil
@@ -428,7 +439,7 @@ public struct VoiceActivityDetector: Sendable {
 
     /// When a tone has just become known, puts the speech level back to what it was before
     /// the tone began (see `toneOnsetSlackFrames`); never raises it.
-    private mutating func forgetToneLevel(_ observation: Observation) {
+    @inline(__always) private mutating func forgetToneLevel(_ observation: Observation) {
         defer { toneKnown = observation.toneAgeFrames != nil }
         guard let age = observation.toneAgeFrames, !toneKnown else { return }
         // The level before the frame `toneOnsetSlackFrames` frames before the tone's onset:
@@ -449,7 +460,7 @@ public struct VoiceActivityDetector: Sendable {
     /// Whether the frame stands `margin` dB, plus `spreads` times the background's spread
     /// (capped, see `firstOnsetSpreadCapDb`), over the background in either band: a voice
     /// stands out in whichever band its noise leaves cleaner.
-    private func overBackground(_ observation: Observation, by margin: Double, spreads: Double = 0) -> Bool {
+    @inline(__always) private func overBackground(_ observation: Observation, by margin: Double, spreads: Double = 0) -> Bool {
         guard let background = backgroundDbfs, let rawBackground = rawBackgroundDbfs else { return true }
         func bar(_ quantile: Double, _ spread: BackgroundSpread) -> Double {
             quantile + margin + spreads * min(config.firstOnsetSpreadCapDb, spread.db)
@@ -470,7 +481,7 @@ public struct VoiceActivityDetector: Sendable {
 
     /// Moves the background quantiles one step toward a non-speech frame's levels (digital
     /// silence is no background).
-    private mutating func trackBackground(_ observation: Observation) {
+    @inline(__always) private mutating func trackBackground(_ observation: Observation) {
         let levelDbfs = observation.levelDbfs
         guard levelDbfs > NoiseFloorTracker.lowestFloorDb,
               levelDbfs < speechLevelDbfs - config.backgroundBelowSpeechDb || speechLevelDbfs == -.infinity else { return }
