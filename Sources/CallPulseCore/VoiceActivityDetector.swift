@@ -35,6 +35,9 @@ public struct VoiceActivityDetector: Sendable {
         /// predicts to under 1 % residual; voices stay above ~5 %). Measured on generated
         /// tones with noise at 10 dB SNR and on espeak-ng and real speech.
         public var tonalResidual = 0.02
+        /// A single such frame inside speech that stands this far over the background, dB, is
+        /// a vowel's steady cycle, not a tone (two in a row are a tone).
+        public var residualBlipOverBackgroundDb = 10.0
         /// SNR the pre-emphasised band needs for speech to start, dB, whatever the raw band says.
         public var onsetEmphasisSNRDb = 3.0
         /// Speech may start only on frames at most this far below the party's speech
@@ -242,6 +245,8 @@ public struct VoiceActivityDetector: Sendable {
     /// (see `toneOnsetSlackFrames`); whether the previous frame had a known tone.
     private var recentSpeechLevels = [Double](repeating: -.infinity, count: VoiceActivityDetector.speechLevelMemoryFrames)
     private var toneKnown = false
+    /// The previous frame's prediction residual was under `tonalResidual`.
+    private var previousResidualLow = false
     /// The newest frame stood over a known tone (`overToneMarginDb`).
     public private(set) var standsOverTone = false
     /// Level of the frames the known tone covers, per band (`toneLevelQuantile`, `overToneMarginDb`);
@@ -282,7 +287,14 @@ public struct VoiceActivityDetector: Sendable {
     /// Takes frame `n`'s observation; returns the decision for frame `n - delayFrames`,
     /// or `nil` while the first `delayFrames` frames are still pending.
     public mutating func process(_ observation: Observation) -> Decision? {
-        let tonal = coveredByTone(observation) || observation.predictionResidual < config.tonalResidual
+        // While speech goes on, one loud frame that predicts like a tone (a vowel's steady
+        // cycle) does not end it: a tone does so for frame after frame, and a hum that
+        // predicts so at a word's end lies near the background.
+        let residualLow = observation.predictionResidual < config.tonalResidual
+        let residualTonal = residualLow
+            && (!active || previousResidualLow || !overBackground(observation, by: config.residualBlipOverBackgroundDb))
+        previousResidualLow = residualLow
+        let tonal = coveredByTone(observation) || residualTonal
         // A tone's frames count as the background in the smoothed levels: the ring's power must
         // not carry into the frames after it and confirm the line's babble there.
         let toneCovers = tonal && observation.toneAgeFrames != nil

@@ -178,4 +178,22 @@ import Testing
         let start = (found.first?.startFrame ?? 0) - Self.burstyBackground.count - 80
         #expect(start >= 40 - 8, "the segment starts at frame \(start) of the burst")
     }
+
+    @Test("inside speech, one loud frame that predicts like a tone (a vowel's steady cycle) is speech; two in a row are a tone")
+    func residualBlipInsideSpeech() {
+        func decisions(lowResidualFrames: [Int]) -> [Bool] {
+            var detector = VoiceActivityDetector()
+            var out: [Bool] = []
+            var frames = Self.burstyBackground + Self.run(-30, frames: 60)
+            for index in lowResidualFrames { frames[Self.burstyBackground.count + index].predictionResidual = 0.01 }
+            for observation in frames + Array(repeating: Self.frame(-50, voicing: 0.2), count: 20) {
+                if let decision = detector.process(observation) { out.append(decision.isSpeech) }
+            }
+            return Array(out[Self.burstyBackground.count..<(Self.burstyBackground.count + 60)])
+        }
+        // The voice stands 20 dB over the background: one such frame in the middle of the word.
+        #expect(decisions(lowResidualFrames: [30])[30], "a single tone-like frame ended the word")
+        let twice = decisions(lowResidualFrames: [30, 31])
+        #expect(!twice[31], "two tone-like frames in a row are a tone")
+    }
 }
