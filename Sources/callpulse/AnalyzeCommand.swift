@@ -85,12 +85,14 @@ struct AnalyzeCommand: ParsableCommand {
         if let jobs, !(1...256).contains(jobs) {
             throw ValidationError("-j/--jobs must be between 1 and 256, not \(jobs).")
         }
-        if agentFile == nil && files.isEmpty {
-            throw ValidationError("Name at least one WAV file to analyse.")
-        }
     }
 
     func run() throws {
+        // Checked here, not in `validate()`: ArgumentParser reports an unknown option only
+        // after validation passes, and `analyze --bogus` must name the option, not ask for files.
+        if agentFile == nil && files.isEmpty {
+            throw ValidationError("Name at least one WAV file to analyse.")
+        }
         if splitCalls { return try runSplitCalls() }
         if agentFile == nil { return try runFiles() }
         let analyzerConfig = ringCadence.analyzerConfig

@@ -99,6 +99,16 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
+    @Test("an unknown option is named even when no file is given; no file alone asks for one")
+    func unknownOptionWithoutFiles() throws {
+        let unknown = try CLI.run(["analyze", "--bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--bogus"), "\(unknown.stderr)")
+        let none = try CLI.run(["analyze"])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("Name at least one WAV file"), "\(none.stderr)")
+    }
+
     @Test("a layout that does not fit the file's channels is bad input (exit 3)")
     func layoutMismatch() throws {
         let folder = try Self.temporaryFolder()
