@@ -18,8 +18,8 @@ public struct RingDetector: Sendable {
         if let change = tone.process(frame: frame) { apply(change) }
         // Kept as stored values: read for every frame, and a computed property of the tone
         // detector read through an array element copies the detector.
-        pendingToneDbfs = tone.pendingToneDbfs
-        heardTonePitchHz = pendingToneDbfs == nil ? nil : tone.heardTonePitchHz
+        pendingToneDbfs = tone.heardTone?.levelDbfs
+        heardTonePitchHz = tone.heardTone?.pitchHz
         return tracker.tick(frame: index, lastToneFrame: tone.burstLastToneFrame)
     }
 

@@ -22,18 +22,16 @@ extension ToneDetector {
     /// Two touching bursts whose tones differ by more than this, Hz, are two tones.
     static let otherToneHz = 8.0
 
-    /// While a tone block has been heard since the last block without one (a tone starting,
-    /// or sounding), the level of the latest block in the 0-1 kHz band, dBFS; `nil` otherwise.
-    var pendingToneDbfs: Double? {
+    /// The tone heard since the last block without one (a tone starting, or sounding): the
+    /// level of the latest 50 ms in the 0-1 kHz band, dBFS, and the mean centroid of its
+    /// blocks, Hz; `nil` when no tone is heard. Called once per frame.
+    func heardToneNow() -> HeardTone? {
         guard toneRun > 0 else { return nil }
         let sums = energySums(from: framesProcessed - Self.blockFrames, to: framesProcessed)
-        return decibels(power: Double(sums.energy) / Double(max(sums.samples, 1)))
-    }
-
-    /// Pitch of the tone heard while `pendingToneDbfs` is known: the mean centroid of its blocks, Hz.
-    var heardTonePitchHz: Double? {
-        guard toneRun > 0 else { return nil }
-        return burstCentroidSum / Double(max(toneActive ? burstBlocks : toneRun, 1))
+        return HeardTone(
+            levelDbfs: decibels(power: Double(sums.energy) / Double(max(sums.samples, 1))),
+            pitchHz: burstCentroidSum / Double(max(toneActive ? burstBlocks : toneRun, 1))
+        )
     }
 
     mutating func analyzeBlock() -> Change? {

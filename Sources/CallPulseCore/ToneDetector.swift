@@ -1,5 +1,13 @@
 import RealModule
 
+/// A tone the tone detector hears in its latest block, known to be steady or not yet.
+struct HeardTone: Sendable, Equatable {
+    /// Level of the latest 50 ms in the 0-1 kHz band, dBFS.
+    var levelDbfs: Double
+    /// Mean centroid of its blocks so far, Hz.
+    var pitchHz: Double
+}
+
 /// A finished tone burst with what the ring tracker needs to judge it.
 struct ToneTrack: Sendable, Equatable {
     var startFrame: Int
@@ -146,6 +154,8 @@ public struct ToneDetector: Sendable {
     var fineCoefficients: [SIMD8<Float>]
 
     var toneRun = 0
+    /// The tone heard as of the latest frame (`heardToneNow`).
+    var heardTone: HeardTone?
     var offRun = 0
     public internal(set) var toneActive = false
     var burstOnset = 0
@@ -324,8 +334,9 @@ public struct ToneDetector: Sendable {
         historyWritten = written
         frameStats[framesProcessed % Self.historyFrames] = SIMD4(energy, diff1, diff2, Float(written - before))
         framesProcessed += 1
-        guard framesProcessed % Self.blockFrames == 0 else { return nil }
-        return analyzeBlock()
+        let change = framesProcessed % Self.blockFrames == 0 ? analyzeBlock() : nil
+        heardTone = heardToneNow()
+        return change
     }
 
     /// Closes a burst still sounding at the end of the input.

@@ -256,7 +256,8 @@ public struct VoiceActivityDetector: Sendable {
     /// The last known tone: its pitch and its level per band, as last learnt. A tone of the
     /// same pitch heard again (the line's hum, back after a word) is judged against it from
     /// its first block, before it is known again.
-    private var rememberedTone: (pitchHz: Double, levelDbfs: Double, rawLevelDbfs: Double)?
+    private var rememberedTone: RememberedTone?
+    typealias RememberedTone = (pitchHz: Double, levelDbfs: Double, rawLevelDbfs: Double)
     /// Tones within this many hertz are the same tone (as the ring tracker's `sameToneHz`).
     static let sameToneHz = 6.0
     /// Quantile of the (smoothed) levels a known tone covers taken as its level: the median.
@@ -406,7 +407,7 @@ public struct VoiceActivityDetector: Sendable {
         // Only a tone in the line's background (within `pendingToneOverBackgroundDb` of it: a
         // hum) is remembered so; a ring stands well over the line, and a held note of babble
         // that the tone detector takes for the ring must stay the tone's.
-        var remembered: (pitchHz: Double, levelDbfs: Double, rawLevelDbfs: Double)? = nil
+        var remembered: RememberedTone? = nil
         if let tone = rememberedTone, let pitch = observation.tonePitchHz, abs(pitch - tone.pitchHz) <= Self.sameToneHz,
            tone.rawLevelDbfs <= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb {
             remembered = tone
