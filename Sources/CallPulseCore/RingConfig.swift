@@ -79,6 +79,15 @@ public struct RingConfig: Sendable, Equatable {
     /// the gap before it is as quiet as ringing ever gets there. Music and voices before a
     /// note are never this steady, so for them the broadband ratio stands.
     public var steadyGapSpreadDb: Double = 2.0
+    /// Babble: a gap whose 50 ms block levels spread more than `steadyGapSpreadDb` but at
+    /// most `babbleGapSpreadDb` (several voices mixed rise and fall 2-5 dB; one voice's
+    /// syllables and pauses 8-17 dB), and that holds at most `maxPreGapRatioBabble` of the
+    /// tone's energy under 1 kHz (-5 dB), is quiet enough when it holds at most
+    /// `maxInBandGapRatio` (-17 dB) of the tone's power in the tone's own bins. Babble 5-10 dB
+    /// under a ring leaves 0.0001-0.01 there (tuning calls).
+    public var babbleGapSpreadDb: Double = 5.0
+    public var maxPreGapRatioBabble: Double = 0.3
+    public var maxInBandGapRatio: Double = 0.02
     /// Pins the cadence (on, off, on, off… seconds, e.g. [0.4, 0.2, 0.4, 2.0]); `nil` learns it.
     public var pinnedCadenceS: [Double]? = nil
     /// Relative tolerance of burst durations against a pinned cadence.

@@ -162,8 +162,14 @@ extension ToneDetector {
             ratio = .infinity
         }
         if ratio > config.maxPreGapRatio, ratio.isFinite, gapEnd - gapStart >= Self.steadyGapFrames,
-           isSteadyNoise(from: gapStart, to: gapEnd) {
-            ratio = min(ratio, inBandRatio(gapFrom: gapStart, to: gapEnd))
+           let spreads = gapSpreads(from: gapStart, to: gapEnd) {
+            if isSteadyNoise(spreads) {
+                ratio = min(ratio, inBandRatio(gapFrom: gapStart, to: gapEnd))
+            } else if ratio <= config.maxPreGapRatioBabble, spreads.levelDb <= config.babbleGapSpreadDb {
+                // Babble a few dB under the tone: quiet enough in the tone's own bins.
+                let inBand = inBandRatio(gapFrom: gapStart, to: gapEnd, steadyBandOnly: false)
+                if inBand <= config.maxInBandGapRatio { ratio = inBand }
+            }
         }
         burstPreGapRatio = ratio
         return .started(onsetFrame: onset, centroidHz: centroid, preGapRatio: ratio,

@@ -4,22 +4,28 @@ import RealModule
 // and how much of the tone's own band does it hold?
 
 extension ToneDetector {
-    /// Whether frames `[start, end)` are steady line noise: the levels of their 50 ms blocks
-    /// spread at most `steadyGapSpreadDb` and their mean frequencies (cos ω = 1 - D1 / 2E)
-    /// at most `steadyGapCosineSpread`. Noise and hum hold both still; music holds neither
-    /// its notes' levels nor their pitch for long.
-    func isSteadyNoise(from start: Int, to end: Int) -> Bool {
+    /// Spread (standard deviation) of the levels, dB, and of the mean frequencies (cos ω =
+    /// 1 - D1 / 2E) of the 50 ms blocks of frames `[start, end)`; `nil` for fewer than two
+    /// blocks or a silent one.
+    func gapSpreads(from start: Int, to end: Int) -> (levelDb: Double, cosine: Double)? {
         var levels: [Double] = [], cosines: [Double] = []
         var f = start
         while f + Self.blockFrames <= end {
             let sums = energySums(from: f, to: f + Self.blockFrames)
-            guard sums.energy > 0, sums.samples > 0 else { return false }
+            guard sums.energy > 0, sums.samples > 0 else { return nil }
             levels.append(10 * log10ViaLog2(Double(sums.energy / Float(sums.samples))))
             cosines.append(1 - Double(sums.diff1 / (2 * sums.energy)))
             f += Self.blockFrames
         }
-        guard levels.count >= 2 else { return false }
-        return Self.spread(levels) <= config.steadyGapSpreadDb && Self.spread(cosines) <= Self.steadyGapCosineSpread
+        guard levels.count >= 2 else { return nil }
+        return (Self.spread(levels), Self.spread(cosines))
+    }
+
+    /// Whether spreads of a gap (`gapSpreads`) are those of steady line noise: levels within
+    /// `steadyGapSpreadDb` and mean frequencies within `steadyGapCosineSpread`. Noise and hum
+    /// hold both still; music holds neither its notes' levels nor their pitch for long.
+    func isSteadyNoise(_ spreads: (levelDb: Double, cosine: Double)) -> Bool {
+        spreads.levelDb <= config.steadyGapSpreadDb && spreads.cosine <= Self.steadyGapCosineSpread
     }
 
     /// Mean frequency spread of steady noise: the cosine of 50 ms noise blocks (100 decimated
@@ -66,7 +72,7 @@ extension ToneDetector {
     /// infinite unless the gap is steady in the ringing band too (at least three windows whose
     /// 290-600 Hz power spreads at most `steadyGapSpreadDb`): line noise is, music moving
     /// between notes is not.
-    mutating func inBandRatio(gapFrom start: Int, to end: Int) -> Double {
+    mutating func inBandRatio(gapFrom start: Int, to end: Int, steadyBandOnly: Bool = true) -> Double {
         coarsePowers(endingAt: historyWritten)
         var peak: Float = 0
         for k in bestCluster..<min(bestCluster + Self.clusterBins, Self.coarseBinCount) { peak = max(peak, coarsePower(k)) }
@@ -91,7 +97,7 @@ extension ToneDetector {
             bandLevels.append(10 * log10ViaLog2(Double(max(band, 1e-30))))
             windowEnd -= windowLength
         }
-        guard bandLevels.count >= 3, Self.spread(bandLevels) <= config.steadyGapSpreadDb else { return .infinity }
+        guard bandLevels.count >= 3, !steadyBandOnly || Self.spread(bandLevels) <= config.steadyGapSpreadDb else { return .infinity }
         return Double(inTone / Float(bandLevels.count) / tone)
     }
 }

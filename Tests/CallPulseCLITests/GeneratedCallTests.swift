@@ -145,6 +145,31 @@ struct GeneratedCallTests {
         }
     }
 
+    /// A ringback only 8 dB over babble on the line (seeds 9057-9070, seventh session, made
+    /// after the change below and scored once): the second before a first ring holds 0.1-0.3
+    /// of the ring's energy under 1 kHz, over the 0.1 a first ring may have; the babble rule
+    /// (`RingConfig.babbleGapSpreadDb`) looks in the tone's own bins instead. Before it 9057,
+    /// 9062 and 9065 failed as well (no ring found, or the first ring missed).
+    static let ringOverLoudBabble = ["ring=on", "noise.customer=babble:15", "tone_over_noise_db=8", "speech_before_ring=0"]
+
+    @Test("a ringback 8 dB over babble: rings counted", arguments: [9057, 9058, 9060, 9061, 9062, 9063, 9064, 9065, 9067, 9068, 9069])
+    func ringbackOverLoudBabble(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, Self.ringOverLoudBabble)
+        let ring = try #require(result["ring"] as? [String: Any])
+        #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+    }
+
+    /// Still failing on that run: 9059 (a 0.8 s ring) and 9070 (a 2 s dual ring) found no
+    /// ring, and 9066 (a double ring) lost one of four.
+    @Test("a ringback 8 dB over babble (known failure)", arguments: [9059, 9066, 9070])
+    func ringbackOverLoudBabbleKnownFailure(seed: Int) throws {
+        let result = try GeneratedCall.score(seed: seed, Self.ringOverLoudBabble)
+        let ring = try #require(result["ring"] as? [String: Any])
+        withKnownIssue("a ringback 8 dB over babble, seeds 9059, 9066, 9070 (issue 8)") {
+            #expect(ring["ok"] as? Bool == true, "\(ring["why"] ?? "")")
+        }
+    }
+
     /// Mains hum with its harmonics 11 dB under the agent (seeds 9047-9056, sixth session): a
     /// harmonic in the ringing band is held by the tone detector between and under the words.
     /// Before the session 9048 and 9055 had agent F1 0.89 and 0.85 (syllables under the held

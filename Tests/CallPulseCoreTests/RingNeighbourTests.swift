@@ -133,6 +133,38 @@ import Testing
         #expect(runRingDetector(lone, sampleRateHz: 8000).summary(firstSpeechOnsetS: single.speechOnsetS) == nil)
     }
 
+    @Test("a lone ring after babble 7 dB under it counts; after one voice's syllables 5 dB under it, it does not")
+    func loneRingAfterBabble() {
+        let plan = TonePlan.named("IT 425")
+        let single = RingingCall(plan: plan, rings: 1, firstOnsetS: 2.0, speechDelayS: 1.2)
+        // Babble: six voices of syllables over the whole call, together 7 dB under the ring's
+        // RMS (peak -12 dBFS, RMS -15; -22 dBFS measured). The second before the ring holds
+        // more than the 0.1 of the ring's energy under 1 kHz that a lone ring may have after
+        // it; in the tone's own bins it holds far less.
+        var babble = SignalBuilder(sampleRateHz: 8000, durationS: Double(single.samples.count) / 8000)
+        for voice in 0..<6 {
+            var rng = SeededGenerator(seed: 40 + UInt64(voice))
+            babble.addSpeech(from: 0.05 * Double(voice), to: babble.durationS, rmsDbfs: -15 - 5 - 7.8, rng: &rng)
+        }
+        var call = single
+        for i in call.samples.indices { call.samples[i] += babble.samples[i] }
+        Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 1)
+        // Without the babble rule the ring is lost: the rule is what finds it.
+        var off = RingConfig()
+        off.babbleGapSpreadDb = 0
+        #expect(runRingDetector(call.samples, sampleRateHz: 8000, config: off).summary(firstSpeechOnsetS: call.speechOnsetS) == nil)
+
+        // One voice talking until 0.15 s before the tone, its syllables 5 dB under it: a note
+        // after speech, not a lone ring, with the babble rule as without it (the voice holds
+        // too much of the tone's energy).
+        var voiced = single.samples
+        var talk = SignalBuilder(sampleRateHz: 8000, durationS: Double(voiced.count) / 8000)
+        var rng = SeededGenerator(seed: 46)
+        talk.addSpeech(from: 0.1, to: 1.85, rmsDbfs: -15 - 5, rng: &rng)
+        for i in voiced.indices { voiced[i] += talk.samples[i] }
+        #expect(runRingDetector(voiced, sampleRateHz: 8000).summary(firstSpeechOnsetS: single.speechOnsetS) == nil)
+    }
+
     /// White noise between `startS` and `endS` at `rmsDbfs` (a click).
     static func addClick(_ samples: inout [Float], from startS: Double, to endS: Double, rmsDbfs: Double, rng: inout SeededGenerator) {
         let amplitude = Float(Double.pow(10, rmsDbfs / 20) * 3.0.squareRoot())
