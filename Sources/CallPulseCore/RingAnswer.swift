@@ -1,7 +1,9 @@
 /// SPEC "Ring" and "Edge cases": when the call was answered, and how many rings it took.
 public enum RingAnswer {
     /// Merges the rings heard on several channels: rings whose onsets lie within `toleranceS`
-    /// are the same ring (the earliest onset is kept); the result is in time order.
+    /// are the same ring, and the channel that heard more of its bursts gives it (noise on one
+    /// channel can break a burst that the other heard whole, through leakage); on a tie the
+    /// earliest onset is kept. The result is in time order.
     /// Ring onsets this close on two channels are one ring, s (the same ringing heard through
     /// leakage is delayed by at most 60 ms, and onsets carry up to 0.1 s of detection jitter).
     public static let sameRingS = 0.3
@@ -10,7 +12,10 @@ public enum RingAnswer {
         let tolerance = FrameClock.frames(toleranceS)
         var merged: [Ring] = []
         for ring in channels.flatMap({ $0 }).sorted(by: { $0.onsetFrame < $1.onsetFrame }) {
-            if let last = merged.last, ring.onsetFrame - last.onsetFrame <= tolerance { continue }
+            if let last = merged.last, ring.onsetFrame - last.onsetFrame <= tolerance {
+                if ring.bursts.count > last.bursts.count { merged[merged.count - 1] = ring }
+                continue
+            }
             merged.append(ring)
         }
         return merged

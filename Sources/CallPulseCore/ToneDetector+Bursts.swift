@@ -44,6 +44,7 @@ extension ToneDetector {
             }
             toneRun += 1
             burstCentroids[toneRun - 1] = centroid
+            burstPeakMeans[toneRun - 1] = blockPeakMeanHz
             burstCentroidSum = toneRun == 1 ? centroid : burstCentroidSum + centroid
             guard toneRun >= Self.holdBlocks else { return nil }
             return startBurst(now: now)
@@ -56,7 +57,10 @@ extension ToneDetector {
             return offRun >= Self.holdBlocks ? endBurst() : nil
         }
         offRun = 0
-        if burstBlocks < Self.maxLoggedBlocks { burstCentroids[burstBlocks] = centroid }
+        if burstBlocks < Self.maxLoggedBlocks {
+            burstCentroids[burstBlocks] = centroid
+            burstPeakMeans[burstBlocks] = blockPeakMeanHz
+        }
         burstBlocks += 1
         burstCentroidSum += centroid
         let recent = energySums(from: now - Self.blockFrames, to: now)
@@ -176,6 +180,37 @@ extension ToneDetector {
                         backgroundEndFrame: previousUnder ? lastBurstEnd : nil)
     }
 
+    /// Shortest burst whose steadiness may come from its peaks' mean (`peakMean`), frames:
+    /// the shortest ring burst (0.34 s, `RingConfig.minBurstS`).
+    static let minPeakSteadyFrames = 34
+
+    static func trimmedMean(_ values: [Double], from start: Int, to end: Int) -> Double {
+        var sum = 0.0
+        for i in start..<end { sum += values[i] }
+        return sum / Double(max(end - start, 1))
+    }
+
+    /// Largest minus smallest of `values[start..<end]`, leaving out the one furthest from
+    /// their mean when there are enough: a burst of noise under a ring tone moves one block's
+    /// value; vibrato moves them all.
+    static func steadySpread(_ values: [Double], from start: Int, to end: Int) -> Double {
+        let mean = trimmedMean(values, from: start, to: end)
+        var outlier = -1
+        if end - start >= minBlocksForOutlier {
+            var furthest = -1.0
+            for i in start..<end where abs(values[i] - mean) > furthest {
+                furthest = abs(values[i] - mean)
+                outlier = i
+            }
+        }
+        var lowest = Double.infinity, highest = -Double.infinity
+        for i in start..<end where i != outlier {
+            lowest = min(lowest, values[i])
+            highest = max(highest, values[i])
+        }
+        return highest - lowest
+    }
+
     mutating func endBurst() -> Change {
         let now = framesProcessed
         toneActive = false
@@ -201,27 +236,17 @@ extension ToneDetector {
         end = max(end, burstOnset + 1)
         let logged = min(burstBlocks, Self.maxLoggedBlocks)
         let trim = logged >= 2 * Self.edgeBlocks + 2 ? Self.edgeBlocks : (logged >= 4 ? 1 : 0)
-        var sum = 0.0
-        for i in trim..<(logged - trim) { sum += burstCentroids[i] }
-        let centroid = sum / Double(max(logged - 2 * trim, 1))
-        // The spread leaves out the one block furthest from the mean when there are enough:
-        // a burst of noise under a ring tone moves one block's centroid; vibrato moves them all.
-        var outlier = -1
-        if logged - 2 * trim >= Self.minBlocksForOutlier {
-            var furthest = -1.0
-            for i in trim..<(logged - trim) where abs(burstCentroids[i] - centroid) > furthest {
-                furthest = abs(burstCentroids[i] - centroid)
-                outlier = i
-            }
-        }
-        var lowest = Double.infinity, highest = -Double.infinity
-        for i in trim..<(logged - trim) where i != outlier {
-            lowest = min(lowest, burstCentroids[i])
-            highest = max(highest, burstCentroids[i])
+        let centroid = Self.trimmedMean(burstCentroids, from: trim, to: logged - trim)
+        // Steady when either the power centroids or the peaks' mean hold their frequency; the
+        // second chance only for a burst of a ring burst's length (a piece of a few blocks
+        // holds either by chance).
+        var spread = Self.steadySpread(burstCentroids, from: trim, to: logged - trim)
+        if end - burstOnset >= Self.minPeakSteadyFrames {
+            spread = min(spread, Self.steadySpread(burstPeakMeans, from: trim, to: logged - trim))
         }
         let track = ToneTrack(
             startFrame: burstOnset, endFrame: end, centroidHz: centroid,
-            spreadHz: highest - lowest,
+            spreadHz: spread,
             frequenciesHz: burstFrequencies ?? [centroid.rounded()],
             preGapRatio: burstPreGapRatio,
             underLouderTone: burstUnderLouderTone,

@@ -14,7 +14,8 @@ struct ToneTrack: Sendable, Equatable {
     var endFrame: Int
     /// Mean of the block centroids, Hz.
     var centroidHz: Double
-    /// Largest minus smallest block centroid, Hz.
+    /// Largest minus smallest block centroid, Hz, or of the blocks' peak means (`peakMean`)
+    /// when they hold closer; the one block furthest out left out when there are five or more.
     var spreadHz: Double
     /// The tones found by the fine analysis (or the centroid when the burst was too short for it).
     var frequenciesHz: [Double]
@@ -162,6 +163,10 @@ public struct ToneDetector: Sendable {
     var burstCentroidSum = 0.0
     /// Centroid of each tone block of the current burst (fixed capacity: no allocation).
     var burstCentroids: [Double]
+    /// The same for the mean of each block's peaks (`peakMean`), for the steadiness test.
+    var burstPeakMeans: [Double]
+    /// `peakMean` of the latest block that heard a tone.
+    var blockPeakMeanHz = 0.0
     var burstBlocks = 0
     var burstBandSum: Float = 0
     var burstBandFrames = 0
@@ -241,6 +246,7 @@ public struct ToneDetector: Sendable {
         scratch = [Float](repeating: 0, count: max(fineLength, windowLength))
         share = [Float](repeating: 0, count: Self.coarseBinCount)
         burstCentroids = [Double](repeating: 0, count: Self.maxLoggedBlocks)
+        burstPeakMeans = [Double](repeating: 0, count: Self.maxLoggedBlocks)
         powers = [SIMD8<Float>](repeating: .zero, count: Self.fineBinCount / 8)
     }
 
@@ -407,6 +413,28 @@ public struct ToneDetector: Sendable {
         }
         let centroid = weighted / weight
         guard config.toneBandHz.contains(centroid) else { return nil }
+        blockPeakMeanHz = peakMean(cluster: best, strong: strong)
         return centroid
+    }
+
+    /// The plain mean of the frequencies of the block's strong peaks in the cluster, each
+    /// interpolated between bins (a parabola through the log powers of the peak bin and its
+    /// neighbours). Noise 8-10 dB under a dual tone shifts the balance of its two tones by a
+    /// decibel from block to block, and the power centroid with it by 3-5 Hz; this mean holds.
+    func peakMean(cluster best: Int, strong: Float) -> Double {
+        var sum = 0.0, peaks = 0
+        for k in best..<(best + Self.clusterBins) where share[k] >= strong
+            && (k == 0 || share[k] >= share[k - 1]) && (k + 1 == Self.coarseBinCount || share[k] > share[k + 1]) {
+            var offset = 0.0
+            if k > 0, k + 1 < Self.coarseBinCount, share[k - 1] > 0, share[k + 1] > 0 {
+                let below = Double.log(Double(share[k - 1])), at = Double.log(Double(share[k]))
+                let above = Double.log(Double(share[k + 1]))
+                let curvature = below - 2 * at + above
+                if curvature < 0 { offset = max(-0.5, min(0.5, 0.5 * (below - above) / curvature)) }
+            }
+            sum += coarseHz[k] + offset * Self.coarseStepHz
+            peaks += 1
+        }
+        return sum / Double(max(peaks, 1))
     }
 }

@@ -124,6 +124,25 @@ struct RingAnswerTests {
         let merged = RingAnswer.merge([agentSide, customerSide])
         #expect(merged.map(\.onsetFrame) == [50, 550, 1_050, 1_552])
     }
+
+    @Test("a ring heard whole on one channel and in part on the other keeps all its bursts")
+    func mergeKeepsTheWholeRing() {
+        // A double ring (0.4 s, 0.2 s, 0.4 s) heard on the customer's channel first, its second
+        // burst broken there by noise; the agent's channel heard both bursts 20 ms later.
+        let first = ToneBurst(startFrame: 1656, endFrame: 1696, frequenciesHz: [400])
+        let second = ToneBurst(startFrame: 1716, endFrame: 1756, frequenciesHz: [400])
+        let broken = Ring(bursts: [first])
+        let whole = Ring(bursts: [ToneBurst(startFrame: 1658, endFrame: 1698, frequenciesHz: [400]),
+                                  ToneBurst(startFrame: 1718, endFrame: 1758, frequenciesHz: [400])])
+        for channels in [[[broken], [whole]], [[whole], [broken]]] {
+            let merged = RingAnswer.merge(channels)
+            #expect(merged.count == 1)
+            #expect(merged.first?.bursts.count == 2)
+            #expect(merged.first?.bursts.last?.endFrame == 1758)
+        }
+        // Both heard alike: the earlier onset stays.
+        #expect(RingAnswer.merge([[whole], [Ring(bursts: [first, second])]]).first?.onsetFrame == 1656)
+    }
 }
 
 /// SPEC "Edge cases, decided": speech before the first ring does not void the ring; only
