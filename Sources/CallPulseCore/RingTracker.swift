@@ -82,12 +82,15 @@ struct RingTracker: Sendable {
         // sung note after the ringing, a voice of the babble held for half a second, would
         // otherwise shorten the off period before the next ring and void it).
         if track.spreadHz > config.maxCentroidSpreadHz { return true }
-        guard track.lengthFrames < minBurstFrames else { return false }
         let reference = ringCentroids.first ?? group.first?.centroidHz ?? track.centroidHz
         // Inside a ring (the gap of a double ring) the second before is the first burst.
         let insideRing = groupOpen && lastEnd.map { track.startFrame - $0 <= intraGapFrames } ?? false
-        return abs(track.centroidHz - reference) > Self.sameToneHz
-            || (!insideRing && track.preGapRatio > maxPreGapRatio(centroidHz: track.centroidHz))
+        let otherTone = abs(track.centroidHz - reference) > Self.sameToneHz
+        let afterSound = !insideRing && track.preGapRatio > maxPreGapRatio(centroidHz: track.centroidHz)
+        // A burst of a ring burst's length is one unless it has another tone than the rings
+        // and follows sound (a voice of the babble held for half a second between two rings).
+        guard track.lengthFrames < minBurstFrames else { return otherTone && afterSound }
+        return otherTone || afterSound
     }
 
     /// A tone under a louder one that has sounded, in touching pieces of its pitch, for at

@@ -51,6 +51,19 @@ extension ToneDetector {
         }
         // A block whose tone moved away from the burst's is not part of it: the answer's first
         // syllable, or the next note of a melody.
+        if let centroid, burstBlocks == Self.holdBlocks, burstPreGapRatio <= config.maxPreGapRatioBabble,
+           abs(burstCentroids[0] - burstCentroids[1]) > Self.maxCentroidJumpHz,
+           abs(centroid - burstCentroids[1]) <= Self.maxCentroidJumpHz {
+            // A tone that began after a quiet enough second (the loosest bar a first ring
+            // passes), whose first block straddled its onset (babble with the tone's first
+            // 50 ms), and whose next two blocks agree: that block leaves the burst's pitch,
+            // which would otherwise lie between the two and end the burst at its third block.
+            // (A tone heard again between a voice's words follows no quiet second.)
+            burstCentroidSum -= burstCentroids[0]
+            burstCentroids[0] = burstCentroids[1]
+            burstPeakMeans[0] = burstPeakMeans[1]
+            burstBlocks = 1
+        }
         let reference = burstCentroidSum / Double(max(burstBlocks, 1))
         guard let centroid, abs(centroid - reference) <= Self.maxCentroidJumpHz else {
             offRun += 1

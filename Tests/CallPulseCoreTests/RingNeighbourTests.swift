@@ -165,6 +165,21 @@ import Testing
         #expect(runRingDetector(voiced, sampleRateHz: 8000).summary(firstSpeechOnsetS: single.speechOnsetS) == nil)
     }
 
+    @Test("a voice held on one note between two rings, right after its words, voids neither")
+    func heldNoteAfterWordsBetweenRings() {
+        let plan = TonePlan.named("DE 425 1.0/4.0")
+        var call = RingingCall(plan: plan, rings: 3, firstOnsetS: 1.0, speechDelayS: 1.2)
+        // In the 4 s off period before the third ring: 0.7 s of syllables, then a steady
+        // 380 Hz note for 0.45 s (a ring burst's length, another tone), ending 1.0 s before the ring.
+        let ringOnset = call.ringOnsetsS[2]
+        var voice = SignalBuilder(sampleRateHz: 8000, durationS: Double(call.samples.count) / 8000)
+        var rng = SeededGenerator(seed: 21)
+        voice.addSpeech(from: ringOnset - 2.15, to: ringOnset - 1.45, rmsDbfs: -20, rng: &rng)
+        voice.addTone([380], from: ringOnset - 1.45, to: ringOnset - 1.0, peakDbfs: -17)
+        for i in call.samples.indices { call.samples[i] += voice.samples[i] }
+        Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 3)
+    }
+
     /// Six voices of syllables over the whole of `samples`, together about `rmsDbfs`.
     static func addBabble(_ samples: inout [Float], rmsDbfs: Double, seed: UInt64) {
         var babble = SignalBuilder(sampleRateHz: 8000, durationS: Double(samples.count) / 8000)
@@ -180,7 +195,8 @@ import Testing
     /// close moves the balance of the pair's two tones by about a decibel from block to block,
     /// and their power centroid by 3-5 Hz, past the 4 Hz a ring burst may spread; each tone's
     /// own frequency holds (`ToneDetector.peakMean`). Before it 8 of these 10 calls lost
-    /// rings; 2 of them still do (below).
+    /// rings; UK 4 lost one until a burst's first block, straddling its onset, no longer split
+    /// the burst; HK 5 still does (below).
     static func dualRingOverBabble(_ name: String, seed: UInt64) -> (RingRun, RingingCall) {
         var call = RingingCall(plan: TonePlan.named(name), rings: 4, firstOnsetS: 1.5, speechDelayS: 1.2, seed: seed)
         // The pair's RMS: each tone at half the -12 dBFS peak, -18 dBFS together.
@@ -189,7 +205,7 @@ import Testing
     }
 
     @Test("a dual ring 12 dB over babble: every ring counted", arguments: [
-        ("IE 400+450 double", UInt64(1)), ("IE 400+450 double", 2), ("UK 400+450 double", 3),
+        ("IE 400+450 double", UInt64(1)), ("IE 400+450 double", 2), ("UK 400+450 double", 3), ("UK 400+450 double", 4),
         ("HK 440+480 double", 6), ("TW 440+480 1.0/2.0", 7), ("TW 440+480 1.0/2.0", 8),
         ("US 440+480 2.0/4.0", 9), ("US 440+480 2.0/4.0", 10),
     ])
@@ -198,9 +214,7 @@ import Testing
         Self.expectSummary(run, call, rings: 4)
     }
 
-    @Test("a dual ring 12 dB over babble (known failure: a ring lost)", arguments: [
-        ("UK 400+450 double", UInt64(4)), ("HK 440+480 double", 5),
-    ])
+    @Test("a dual ring 12 dB over babble (known failure: a ring lost)", arguments: [("HK 440+480 double", UInt64(5))])
     func dualRingOverBabbleKnownFailure(plan name: String, seed: UInt64) {
         let (run, call) = Self.dualRingOverBabble(name, seed: seed)
         withKnownIssue("a dual ring 12 dB over babble: one ring of four lost (issue 8)") {
