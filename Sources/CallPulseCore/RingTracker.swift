@@ -34,6 +34,8 @@ struct RingTracker: Sendable {
     private var heldGroup: [ToneTrack]? = nil
     /// End of the latest steady tone burst (of any length) that was not the line's background.
     private var lastSteadyBurstEnd: (endFrame: Int, pitchHz: Double)? = nil
+    /// End of the latest steady burst of a ring burst's length or more (a ring, or a note).
+    private var lastSteadyNoteEnd: Int? = nil
     /// Pitch of the line's last background tone (see `isBackground`).
     private var backgroundPitchHz: Double? = nil
     /// End of the latest steady burst before the open group began (see `isSteadyRingButForItsPreGap`).
@@ -77,7 +79,7 @@ struct RingTracker: Sendable {
     /// A burst shorter than a ring burst whose tone differs from the rings', or wavers, or that
     /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
     /// ring: it neither joins a ring nor shortens the off period around one.
-    private func isNegligible(_ track: ToneTrack) -> Bool {
+    private func isNegligible(_ track: ToneTrack, noteEndedBefore: Int? = nil) -> Bool {
         // A burst that wavers like a voice is none at any length: a ring burst is steady (a
         // sung note after the ringing, a voice of the babble held for half a second, would
         // otherwise shorten the off period before the next ring and void it).
@@ -88,8 +90,13 @@ struct RingTracker: Sendable {
         let otherTone = abs(track.centroidHz - reference) > Self.sameToneHz
         let afterSound = !insideRing && track.preGapRatio > maxPreGapRatio(centroidHz: track.centroidHz)
         // A burst of a ring burst's length is one unless it has another tone than the rings
-        // and follows sound (a voice of the babble held for half a second between two rings).
-        guard track.lengthFrames < minBurstFrames else { return otherTone && afterSound }
+        // and follows sound that held no steady note of that length within the second before
+        // it (a voice of the babble held for half a second between two rings; but the second
+        // note of a melody, right after the first, is music and voids the "rings" it repeats with).
+        guard track.lengthFrames < minBurstFrames else {
+            let afterNote = noteEndedBefore.map { track.startFrame - $0 <= ToneDetector.preGapFrames } ?? false
+            return otherTone && afterSound && !afterNote
+        }
         return otherTone || afterSound
     }
 
@@ -175,10 +182,12 @@ struct RingTracker: Sendable {
             return
         }
         let steadyEndBefore = lastSteadyBurstEnd
+        let noteEndBefore = lastSteadyNoteEnd
         if track.spreadHz <= config.maxCentroidSpreadHz {
             lastSteadyBurstEnd = (track.endFrame, track.centroidHz)
+            if track.lengthFrames >= minBurstFrames { lastSteadyNoteEnd = track.endFrame }
         }
-        if isNegligible(track) { return }
+        if isNegligible(track, noteEndedBefore: noteEndBefore) { return }
         let gap = lastEnd.map { track.startFrame - $0 }
         lastEndBefore = lastEnd
         lastEnd = track.endFrame

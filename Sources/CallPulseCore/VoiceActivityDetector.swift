@@ -142,6 +142,9 @@ public struct VoiceActivityDetector: Sendable {
         /// stands well over it.
         public var firstConfirmOverPeakDb = 4.0
         public var firstConfirmMarginDb = 6.0
+        /// A run confirms only once this many of its frames stood over the continuation bar
+        /// (not the hangover): a click or a key press is one to three frames, a syllable more.
+        public var minConfirmFrames = 4
         /// Quantile of the smoothed background levels taken as the background's peak.
         public var backgroundPeakQuantile = 0.97
         /// The peak counts at most this far over the background (its 85th percentile), dB. A
@@ -220,6 +223,8 @@ public struct VoiceActivityDetector: Sendable {
     /// without the run: what an unconfirmed run leaves behind.
     private var speechLevelBeforeRun = -Double.infinity
     private var hangoverLeft = 0
+    /// Frames of the current run over the continuation bar (its onset included).
+    private var runCoreFrames = 0
     private var previousStrong = false
     /// Decaying peak level of this party's confident speech frames, dBFS; minus infinity
     /// until the party has spoken.
@@ -320,6 +325,7 @@ public struct VoiceActivityDetector: Sendable {
         var speech: Bool
         if active {
             if weak && voicedLately && overBackground(observation, by: config.continueBackgroundMarginDb) {
+                runCoreFrames += 1
                 let floorDb = observation.levelDbfs - observation.snrDb
                 hangoverLeft = speechLevelDbfs - floorDb < config.noisyChannelSpeechToNoiseDb
                     ? config.noisyHangoverFrames : config.hangoverFrames
@@ -340,6 +346,7 @@ public struct VoiceActivityDetector: Sendable {
             hangoverLeft = config.hangoverFrames
             speech = true
             runConfirmed = false
+            runCoreFrames = 1
             speechLevelBeforeRun = speechLevelDbfs
             markLookBack()
         } else {
@@ -349,7 +356,7 @@ public struct VoiceActivityDetector: Sendable {
             $0 >= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb
         } ?? false
         if tonePending { retractPendingConfirmation() }
-        let confirms = speech && !runConfirmed && !tonePending
+        let confirms = speech && !runConfirmed && !tonePending && runCoreFrames >= config.minConfirmFrames
             && (speechLevelBeforeRun > -.infinity
                 ? overBackgroundPeak(by: config.confirmOverPeakDb)
                 : overBackgroundPeak(by: config.firstConfirmOverPeakDb) && overBackground(observation, by: config.firstConfirmMarginDb))

@@ -180,6 +180,22 @@ import Testing
         Self.expectSummary(runRingDetector(call.samples, sampleRateHz: 8000), call, rings: 3)
     }
 
+    @Test("a two-note melody repeating every 4 s is no ringing", arguments: [(392.0, 0.3, 0.7), (494, 0.3, 0.4), (350, 0.8, 0.7)])
+    func twoNoteMelody(secondHz: Double, pauseS: Double, secondS: Double) {
+        // A 1 s note at 440 Hz, a pause, a note at another pitch, every 4 s, over a soft low pad
+        // (hold music); then a voice. The first note alone would pass for a ring each time.
+        var builder = SignalBuilder(sampleRateHz: 8000, durationS: 24)
+        builder.addTone([130, 165], from: 0, to: 20, peakDbfs: -34)
+        for loop in 0..<5 {
+            let start = 1.0 + 4.0 * Double(loop)
+            builder.addTone([440], from: start, to: start + 1.0, peakDbfs: -14)
+            builder.addTone([secondHz], from: start + 1.0 + pauseS, to: start + 1.0 + pauseS + secondS, peakDbfs: -14)
+        }
+        var rng = SeededGenerator(seed: 8)
+        builder.addSpeech(from: 20.5, to: 23.5, rmsDbfs: -20, rng: &rng)
+        #expect(runRingDetector(builder.samples, sampleRateHz: 8000).summary(firstSpeechOnsetS: 20.5) == nil)
+    }
+
     /// Six voices of syllables over the whole of `samples`, together about `rmsDbfs`.
     static func addBabble(_ samples: inout [Float], rmsDbfs: Double, seed: UInt64) {
         var babble = SignalBuilder(sampleRateHz: 8000, durationS: Double(samples.count) / 8000)

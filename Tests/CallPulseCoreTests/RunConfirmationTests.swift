@@ -54,6 +54,35 @@ import Testing
         #expect(voice.first.map { $0.lengthFrames >= 40 } == true)
     }
 
+    @Test("a click of one to three frames is no segment, however loud; four frames of voice are one")
+    func clicks() {
+        // A quiet line, then key presses 30 dB over it (periodic enough to pass the onset's
+        // voicing bar: a click's ringing can be), each followed by the line: the hangover
+        // stretches each to 100 ms, the shortest segment SPEC keeps.
+        let quiet = Array(repeating: Self.frame(-50, voicing: 0.2), count: 300)
+        for clickFrames in 1...3 {
+            var detector = VoiceActivityDetector()
+            var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+            var frames = quiet
+            for _ in 0..<5 { frames += Array(repeating: Self.frame(-20, voicing: 0.8), count: clickFrames) + quiet }
+            let found = Self.segments(&detector, &segmenter, frames)
+            #expect(found.isEmpty, "\(clickFrames)-frame clicks: \(found)")
+        }
+        // A short voiced sound ("mm", 40 ms over the bar) after the same line still counts.
+        var detector = VoiceActivityDetector()
+        var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+        let found = Self.segments(&detector, &segmenter, quiet + Array(repeating: Self.frame(-20, voicing: 0.8), count: 4) + quiet)
+        #expect(found.count == 1)
+        // With the bar switched off, the clicks were segments.
+        var config = VoiceActivityDetector.Config()
+        config.minConfirmFrames = 1
+        var before = VoiceActivityDetector(config: config)
+        var beforeSegmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+        var frames = quiet
+        for _ in 0..<5 { frames += [Self.frame(-20, voicing: 0.8), Self.frame(-20, voicing: 0.8)] + quiet }
+        #expect(!Self.segments(&before, &beforeSegmenter, frames).isEmpty)
+    }
+
     @Test("before the party has spoken, a run must pass the peak by 4 dB, and it teaches no voice level until it does")
     func firstRun() {
         let config = VoiceActivityDetector.Config()
