@@ -225,6 +225,8 @@ public struct VoiceActivityDetector: Sendable {
     private var hangoverLeft = 0
     /// Frames of the current run over the continuation bar (its onset included).
     private var runCoreFrames = 0
+    /// The first frame of the current run that passed its confirmation bar, if any.
+    private var barPassedAtFrame: Int? = nil
     private var previousStrong = false
     /// Decaying peak level of this party's confident speech frames, dBFS; minus infinity
     /// until the party has spoken.
@@ -347,6 +349,7 @@ public struct VoiceActivityDetector: Sendable {
             speech = true
             runConfirmed = false
             runCoreFrames = 1
+            barPassedAtFrame = nil
             speechLevelBeforeRun = speechLevelDbfs
             markLookBack()
         } else {
@@ -355,14 +358,21 @@ public struct VoiceActivityDetector: Sendable {
         let tonePending = observation.pendingToneDbfs.map {
             $0 >= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb
         } ?? false
-        if tonePending { retractPendingConfirmation() }
-        let confirms = speech && !runConfirmed && !tonePending && runCoreFrames >= config.minConfirmFrames
+        if tonePending {
+            retractPendingConfirmation()
+            if let passed = barPassedAtFrame, passed >= framesSeen - config.lookBackFrames { barPassedAtFrame = nil }
+        }
+        let passesBar = speech && !runConfirmed && !tonePending
             && (speechLevelBeforeRun > -.infinity
                 ? overBackgroundPeak(by: config.confirmOverPeakDb)
                 : overBackgroundPeak(by: config.firstConfirmOverPeakDb) && overBackground(observation, by: config.firstConfirmMarginDb))
+        if passesBar && barPassedAtFrame == nil { barPassedAtFrame = framesSeen }
+        let confirms = passesBar && runCoreFrames >= config.minConfirmFrames
         if confirms {
             runConfirmed = true
-            confirmedAtFrame = framesSeen
+            // Dated from the frame that passed the bar: a tone heard later than the look-back
+            // after it did not lift the run over the bar (a short word's steady vowel).
+            confirmedAtFrame = barPassedAtFrame ?? framesSeen
         }
         speechLevelBeforeRun -= config.speechLevelDecayDbPerFrame
         previousStrong = strong

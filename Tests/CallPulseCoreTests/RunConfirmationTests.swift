@@ -54,7 +54,7 @@ import Testing
         #expect(voice.first.map { $0.lengthFrames >= 40 } == true)
     }
 
-    @Test("a click of one to three frames is no segment, however loud; four frames of voice are one")
+    @Test("a click of one to three frames is no segment, however loud; four frames of voice are one, and a short word stays when its vowel sounds like a tone starting")
     func clicks() {
         // A quiet line, then key presses 30 dB over it (periodic enough to pass the onset's
         // voicing bar: a click's ringing can be), each followed by the line: the hangover
@@ -73,6 +73,17 @@ import Testing
         var segmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
         let found = Self.segments(&detector, &segmenter, quiet + Array(repeating: Self.frame(-20, voicing: 0.8), count: 4) + quiet)
         #expect(found.count == 1)
+        // A short word whose steady vowel the tone detector hears as a tone starting 11 frames
+        // after the word's onset, more than the look-back after the word passed its bar: the
+        // word stays, though it confirms only at its fourth frame (its confirmation dates from
+        // the frame that passed the bar).
+        var wordDetector = VoiceActivityDetector()
+        var wordSegmenter = SpeechSegmenter(config: SegmentationConfig(), party: .agent)
+        let word = (0..<16).map { i in
+            Observation(levelDbfs: -20, snrDb: 30, explainedByLeak: false, predictionResidual: 0.5,
+                        voicing: 0.8, pendingToneDbfs: i >= 11 ? -20 : nil)
+        }
+        #expect(Self.segments(&wordDetector, &wordSegmenter, quiet + word + quiet).count == 1)
         // With the bar switched off, the clicks were segments.
         var config = VoiceActivityDetector.Config()
         config.minConfirmFrames = 1
