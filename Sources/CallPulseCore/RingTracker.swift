@@ -79,7 +79,7 @@ struct RingTracker: Sendable {
     /// A burst shorter than a ring burst whose tone differs from the rings', or wavers, or that
     /// follows a noisy second (a syllable of the answer, a note of music) is no neighbour of a
     /// ring: it neither joins a ring nor shortens the off period around one.
-    private func isNegligible(_ track: ToneTrack, noteEndedBefore: Int? = nil) -> Bool {
+    private func isNegligible(_ track: ToneTrack, noteEndedBefore: Int?) -> Bool {
         // A burst that wavers like a voice is none at any length: a ring burst is steady (a
         // sung note after the ringing, a voice of the babble held for half a second, would
         // otherwise shorten the off period before the next ring and void it).

@@ -193,10 +193,6 @@ extension ToneDetector {
                         backgroundEndFrame: previousUnder ? lastBurstEnd : nil)
     }
 
-    /// Shortest burst whose steadiness may come from its peaks' mean (`peakMean`), frames:
-    /// the shortest ring burst (0.34 s, `RingConfig.minBurstS`).
-    static let minPeakSteadyFrames = 34
-
     static func trimmedMean(_ values: [Double], from start: Int, to end: Int) -> Double {
         var sum = 0.0
         for i in start..<end { sum += values[i] }
@@ -254,7 +250,7 @@ extension ToneDetector {
         // second chance only for a burst of a ring burst's length (a piece of a few blocks
         // holds either by chance).
         var spread = Self.steadySpread(burstCentroids, from: trim, to: logged - trim)
-        if end - burstOnset >= Self.minPeakSteadyFrames {
+        if end - burstOnset >= FrameClock.frames(config.minBurstS) {
             spread = min(spread, Self.steadySpread(burstPeakMeans, from: trim, to: logged - trim))
         }
         let track = ToneTrack(

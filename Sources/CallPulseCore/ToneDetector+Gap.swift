@@ -71,7 +71,8 @@ extension ToneDetector {
     /// in it and in the history; see `toneBinShare`) over the tone's power in them now;
     /// infinite unless the gap is steady in the ringing band too (at least three windows whose
     /// 290-600 Hz power spreads at most `steadyGapSpreadDb`): line noise is, music moving
-    /// between notes is not.
+    /// between notes is not. `steadyBandOnly: false` (babble, see `RingConfig.babbleGapSpreadDb`)
+    /// drops that last condition.
     mutating func inBandRatio(gapFrom start: Int, to end: Int, steadyBandOnly: Bool = true) -> Double {
         coarsePowers(endingAt: historyWritten)
         var peak: Float = 0

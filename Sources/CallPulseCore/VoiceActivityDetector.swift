@@ -217,15 +217,14 @@ public struct VoiceActivityDetector: Sendable {
     private var active = false
     /// The current run has had a frame over its confirmation bar.
     private var runConfirmed = false
-    /// Index of the frame that confirmed the current run.
-    private var confirmedAtFrame = 0
     /// The speech level the current run started from, decayed as it would have been
     /// without the run: what an unconfirmed run leaves behind.
     private var speechLevelBeforeRun = -Double.infinity
     private var hangoverLeft = 0
     /// Frames of the current run over the continuation bar (its onset included).
     private var runCoreFrames = 0
-    /// The first frame of the current run that passed its confirmation bar, if any.
+    /// The first frame of the current run that passed its confirmation bar, if any: a
+    /// confirmation is dated from it (see `retractPendingConfirmation`).
     private var barPassedAtFrame: Int? = nil
     private var previousStrong = false
     /// Decaying peak level of this party's confident speech frames, dBFS; minus infinity
@@ -358,22 +357,14 @@ public struct VoiceActivityDetector: Sendable {
         let tonePending = observation.pendingToneDbfs.map {
             $0 >= (rawBackgroundDbfs ?? -.infinity) + config.pendingToneOverBackgroundDb
         } ?? false
-        if tonePending {
-            retractPendingConfirmation()
-            if let passed = barPassedAtFrame, passed >= framesSeen - config.lookBackFrames { barPassedAtFrame = nil }
-        }
+        if tonePending { retractPendingConfirmation() }
         let passesBar = speech && !runConfirmed && !tonePending
             && (speechLevelBeforeRun > -.infinity
                 ? overBackgroundPeak(by: config.confirmOverPeakDb)
                 : overBackgroundPeak(by: config.firstConfirmOverPeakDb) && overBackground(observation, by: config.firstConfirmMarginDb))
         if passesBar && barPassedAtFrame == nil { barPassedAtFrame = framesSeen }
         let confirms = passesBar && runCoreFrames >= config.minConfirmFrames
-        if confirms {
-            runConfirmed = true
-            // Dated from the frame that passed the bar: a tone heard later than the look-back
-            // after it did not lift the run over the bar (a short word's steady vowel).
-            confirmedAtFrame = barPassedAtFrame ?? framesSeen
-        }
+        if confirms { runConfirmed = true }
         speechLevelBeforeRun -= config.speechLevelDecayDbPerFrame
         previousStrong = strong
         let quietEnough = hasSpoken
@@ -455,12 +446,16 @@ public struct VoiceActivityDetector: Sendable {
         return true
     }
 
-    /// A tone may be starting: a confirmation given by a frame still pending (within the
-    /// look-back) is taken back. A tone's onset lifts the level over any bar a quarter second
-    /// before the tone detector knows it, and the babble just before a ring must not be
-    /// confirmed by the ring (the run then ends as the tone becomes known, unconfirmed).
+    /// A tone may be starting: a pass of the confirmation bar by a frame still pending (within
+    /// the look-back), and the confirmation dated from it, are taken back. A tone's onset lifts
+    /// the level over any bar a quarter second before the tone detector knows it, and the
+    /// babble just before a ring must not be confirmed by the ring (the run then ends as the
+    /// tone becomes known, unconfirmed). A pass further back stands: a tone heard later did
+    /// not lift the run over the bar (a short word's steady vowel after its fourth frame).
     private mutating func retractPendingConfirmation() {
-        guard runConfirmed, confirmedAtFrame >= framesSeen - config.lookBackFrames else { return }
+        guard let passed = barPassedAtFrame, passed >= framesSeen - config.lookBackFrames else { return }
+        barPassedAtFrame = nil
+        guard runConfirmed else { return }
         runConfirmed = false
         for slot in confirmingFrames.indices { confirmingFrames[slot] = false }
         // A run that has already ended leaves the voice level it taught as an unconfirmed one does.
