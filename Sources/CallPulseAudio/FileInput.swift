@@ -141,6 +141,9 @@ struct FileInput: ~Copyable, @unchecked Sendable {
         }
     }
 
+    /// The file ended before the limit did: `limit(to:)` promised more bytes than there were.
+    var endedBeforeLimit: Bool { exhausted && (remainingLimit ?? 0) > 0 }
+
     /// From here on, delivers at most `count` more bytes (the data chunk's size).
     mutating func limit(to count: Int) {
         if count <= available {

@@ -4,8 +4,9 @@
 /// The header is parsed up to the data chunk in `init`; chunks before it (LIST, fact,
 /// bext, JUNK, …) are skipped, honouring the RIFF pad byte after odd-sized chunks. The
 /// RIFF size is not trusted. A data size of 0 or 0xFFFFFFFF (a recorder that was killed
-/// before patching its header) means "read to the end of the file"; a data size beyond
-/// the end of the file reads what is there; a trailing partial frame is dropped.
+/// before patching its header) means "read to the end of the file"; a file that ends before
+/// its declared data size is truncated (SPEC "Errors"): `read` throws `truncatedData` at its
+/// end, after delivering what is there; a trailing partial frame is dropped.
 /// Every size from the file goes through checked or wrapping arithmetic: no byte
 /// sequence makes the reader trap.
 public struct WAVReader: ~Copyable, Sendable {
@@ -17,6 +18,8 @@ public struct WAVReader: ~Copyable, Sendable {
 
     private var input: FileInput
     private let bytesPerFrame: Int
+    /// The data chunk's declared size in bytes (nil when unknown), not clamped to the file.
+    private let declaredDataBytes: Int?
     private var hasher = ContentHasher()
     public private(set) var framesRead = 0
 
@@ -41,6 +44,7 @@ public struct WAVReader: ~Copyable, Sendable {
             input.limit(to: dataSizeBytes)
         }
         self.declaredFrameCount = frameCount
+        self.declaredDataBytes = header.dataSizeBytes
         self.input = input
     }
 
@@ -54,7 +58,17 @@ public struct WAVReader: ~Copyable, Sendable {
         while doneFrames < wantedFrames {
             var availableFrames = input.available / bytesPerFrame
             if availableFrames == 0 {
-                if input.exhausted { break }
+                if input.exhausted {
+                    // The end of a file shorter than its header says: what came is delivered
+                    // first, the error with the next read (no audio is taken for complete).
+                    if doneFrames == 0, input.endedBeforeLimit, let declared = declaredDataBytes {
+                        let rate = Double(format.sampleRateHz), frameBytes = Double(bytesPerFrame)
+                        throw WAVError.truncatedData(
+                            path: path, declaredS: Double(declared) / frameBytes / rate,
+                            presentS: Double(framesRead) / rate)
+                    }
+                    break
+                }
                 try input.refill()
                 availableFrames = input.available / bytesPerFrame
                 if availableFrames == 0 { continue }

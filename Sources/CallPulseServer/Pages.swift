@@ -88,7 +88,7 @@ struct Pages: Sendable {
     func login(_ request: Request) async throws -> Response {
         var request = request
         let form = Form.parse(try await request.collectBody(upTo: 16 * 1024))
-        let name = form["name"] ?? ""
+        let name = AgentName.canonical(form["name"] ?? "")
         let password = form["password"] ?? ""
         let next = safeNext(form["next"])
         guard Passwords.isPlausibleName(name), !password.isEmpty else {

@@ -42,7 +42,7 @@ public struct TeamStoreURL: Equatable, Sendable, CustomStringConvertible {
         }
         self.host = host
         let systemUser = environment["USER"] ?? NSUserName()
-        user = components.user.flatMap { $0.removingPercentEncoding } ?? environment["PGUSER"] ?? systemUser
+        user = AgentName.canonical(components.user.flatMap { $0.removingPercentEncoding } ?? environment["PGUSER"] ?? systemUser)
         port = components.port ?? environment["PGPORT"].flatMap(Int.init) ?? 5432
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? (environment["PGDATABASE"] ?? user) : (path.removingPercentEncoding ?? path)

@@ -44,7 +44,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print a CSV table: a header and one row per file.")
     var csv = false
 
-    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default on the team store: its user).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default on the team store: its user).", valueName: "NAME"),
+            transform: AgentName.canonical)
     var agent: String?
 
     @Flag(name: .customLong("split-calls"), help: "Each file holds a whole shift: cut it into calls (ring or line speech starts one; a disconnect tone or the line idle ends it) and give one summary per call.")

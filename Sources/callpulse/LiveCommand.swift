@@ -42,7 +42,8 @@ struct LiveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "S"))
     var duration: Double?
 
-    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default: your user name).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The agent's name, kept in the summary (default: your user name).", valueName: "NAME"),
+            transform: AgentName.canonical)
     var agent: String?
 
     @OptionGroup(title: "Ringing")
@@ -66,11 +67,11 @@ struct LiveCommand: ParsableCommand {
         if let agent { return agent }
         let environment = ProcessInfo.processInfo.environment
         if let name = [environment["USER"], environment["LOGNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) {
-            return name
+            return AgentName.canonical(name)
         }
         // Cron, systemd and containers may set neither: ask the password database.
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
-        return String(cString: name)
+        return AgentName.canonical(String(cString: name))
     }
 
     @Option(help: ArgumentHelp("Also record what was captured to this WAV file (mode 0600).", valueName: "FILE.wav"))

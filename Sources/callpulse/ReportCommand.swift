@@ -60,16 +60,21 @@ struct ReportCommand: ParsableCommand {
         let summaries = stored.summaries
         let periodText = period.periodDescription(flagged: false)
         print(ReportTextRenderer.render(report, period: periodText, width: terminalColumns()))
+        // An HTML file that cannot be written is an output failure (exit 1), said after the
+        // damaged sessions are: the text report and those still come out.
+        var htmlUnwritten = false
         if let html {
             let page = HTMLReportRenderer.render(report, summaries: summaries, period: periodText, generatedAt: StoreDate.string(Date()))
             if let reason = writePrivateFile(page + "\n", to: html) {
                 printError("cannot write the HTML report \(html): \(reason)")
-                throw CommandFailure(status: .usage)
+                htmlUnwritten = true
+            } else {
+                print("\nHTML report written to \(html)")
             }
-            print("\nHTML report written to \(html)")
         }
         // The damaged sessions, after the report of the others.
         try reportDamaged(stored)
+        if htmlUnwritten { throw CommandFailure(status: .output) }
     }
 }
 

@@ -100,7 +100,7 @@ struct ServeAddUser: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The user's login name.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp("The user's login name.", valueName: "NAME"), transform: AgentName.canonical)
     var name: String
 
     @Option(help: ArgumentHelp("supervisor (reads and deletes calls) or viewer (reads only).", valueName: "ROLE"))
@@ -133,7 +133,7 @@ struct ServeRemoveUser: ParsableCommand {
         abstract: "Remove a dashboard user; their logins end at their next request."
     )
 
-    @Argument(help: ArgumentHelp("The user's login name.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp("The user's login name.", valueName: "NAME"), transform: AgentName.canonical)
     var name: String
 
     @OptionGroup(title: "Session store")

@@ -175,7 +175,7 @@ struct SessionsCommand: ParsableCommand {
 /// `--agent`, `--since`, `--until`: the period of stored sessions a reading command looks at
 /// (`sessions list/export`, `report`).
 struct PeriodOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only this agent's sessions.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Only this agent's sessions.", valueName: "NAME"), transform: AgentName.canonical)
     var agent: String?
 
     @Option(help: ArgumentHelp("Only sessions from this date on (YYYY-MM-DD, local time, or ISO 8601 such as 2026-11-23T10:00:00Z).", valueName: "DATE"))

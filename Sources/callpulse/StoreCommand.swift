@@ -62,7 +62,8 @@ struct StoreCommand: ParsableCommand {
             commandName: "grant-agent",
             abstract: "Create (or update) an agent's login role: it adds and reads only sessions under its own name.")
 
-        @Argument(help: ArgumentHelp("The agent's login name: also the agent name its sessions are kept under.", valueName: "NAME"))
+        @Argument(help: ArgumentHelp("The agent's login name: also the agent name its sessions are kept under.", valueName: "NAME"),
+                  transform: AgentName.canonical)
         var name: String
 
         @OptionGroup var store: TeamStoreOption
@@ -75,7 +76,7 @@ struct StoreCommand: ParsableCommand {
             commandName: "grant-supervisor",
             abstract: "Create (or update) a supervisor's login role: it reads and deletes every session.")
 
-        @Argument(help: ArgumentHelp("The supervisor's login name.", valueName: "NAME"))
+        @Argument(help: ArgumentHelp("The supervisor's login name.", valueName: "NAME"), transform: AgentName.canonical)
         var name: String
 
         @OptionGroup var store: TeamStoreOption

@@ -53,11 +53,47 @@ import CallPulseAudio
         #expect(result.framesRead == 50)
     }
 
-    @Test func dataSizeBeyondEndOfFileReadsWhatIsThere() throws {
+    @Test func dataSizeBeyondEndOfFileIsTruncation() throws {
+        // 1 000 000 bytes declared: 250 000 stereo pcm16 frames, 31.25 s at 8 kHz; the file
+        // holds the 50 frames of the ramp (6.25 ms). SPEC "Errors": a truncated WAV is an error.
         let bytes = wavFile(fmt: fmt16Stereo, data: rampData, dataSize: 1_000_000)
-        let result = try readBytes(bytes)
-        #expect(result.samples == rampFloats)
-        #expect(result.declaredFrameCount == 50)  // clamped to the file
+        let (samples, error) = withTemporaryFile(bytes) { path -> ([Float], WAVError?) in
+            var samples: [Float] = []
+            do {
+                var reader = try WAVReader(path: path)
+                #expect(reader.declaredFrameCount == 50)  // clamped to the file
+                var buffer = [Float](repeating: 0, count: 2 * 16)
+                while true {
+                    let frames = try buffer.withUnsafeMutableBufferPointer { (block) throws(WAVError) -> Int in
+                        try reader.read(into: block)
+                    }
+                    if frames == 0 { break }
+                    samples += buffer[0..<(2 * frames)]
+                }
+                return (samples, nil)
+            } catch {
+                return (samples, (error as? WAVError)?.replacingPath())
+            }
+        }
+        // What is there comes first, whole; the error comes with the read after it.
+        #expect(samples == rampFloats)
+        #expect(error == .truncatedData(path: "X", declaredS: 31.25, presentS: 50.0 / 8_000))
+        #expect(error?.description.contains("0.01 s of audio where its header declares 31.25 s") == true,
+                "\(String(describing: error))")
+    }
+
+    @Test func fileCutInsideItsDataIsTruncationWhateverTheBuffer() {
+        // A whole file cut after 1 001 of its 4 000 bytes of data (mono pcm16, 8 kHz): 500
+        // frames there (the odd byte is half a frame), 2 000 declared.
+        let whole = wavFile(fmt: fmtBody(tag: Tag.pcm, channels: 1, rateHz: 8_000, bits: 16),
+                            data: [UInt8](repeating: 7, count: 4_000))
+        let cut = Array(whole.prefix(whole.count - 4_000 + 1_001))
+        #expect(readError(cut) == .truncatedData(path: "X", declaredS: 0.25, presentS: 0.0625))
+        // The whole file, and the file with its data declared as "to the end", are no error.
+        #expect(readError(whole) == nil)
+        var unknown = cut
+        for k in 0..<4 { unknown[whole.count - 4_000 - 4 + k] = 0 }
+        #expect(readError(unknown) == nil)
     }
 
     @Test func dataSizeSmallerThanFileStopsAtTheChunkEnd() throws {

@@ -82,6 +82,27 @@ import Testing
         #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Stack"))
     }
 
+    @Test("a WAV cut short of its declared data is bad input: one line with both lengths, exit 3, no summary of it")
+    func truncatedFileAmongGood() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.wav").path
+        let cut = folder.appendingPathComponent("cut.wav").path
+        try Self.writeCall(to: good)
+        // The same call cut to its first 44 header bytes and 80 000 data bytes.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: good))
+        try whole.prefix(44 + 80_000).write(to: URL(fileURLWithPath: cut))
+        let result = try CLI.run(["analyze", "--json", "--no-store", cut, good])
+        #expect(result.status == 3, "\(result.stderr)")
+        let errors = result.stderr.split(separator: "\n")
+        #expect(errors.count == 1, "\(result.stderr)")
+        #expect(errors.first?.hasPrefix("callpulse: error: \(cut): the file ends after ") == true, "\(result.stderr)")
+        #expect(errors.first?.contains("so it is truncated") == true)
+        let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        #expect(array?.count == 1)
+        #expect((array?.first?["source"] as? [String: Any])?["path"] as? String == good)
+    }
+
     @Test("usage errors exit 2 with one line", arguments: [
         ["analyze"],
         ["analyze", "--json", "--csv", "x.wav"],

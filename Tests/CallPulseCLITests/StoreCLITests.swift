@@ -4,6 +4,32 @@ import Testing
 
 /// End to end: the built `callpulse` binary with its store under a temporary XDG_DATA_HOME.
 @Suite struct StoreCLITests {
+    @Test("one name in two Unicode spellings (NFC, NFD) is one agent: kept, filtered and reported as NFC")
+    func nameSpellingsAreOneAgent() throws {
+        let home = CLIHome()
+        defer { home.remove() }
+        let composed = "Jos\u{E9}"       // é as one code point
+        let decomposed = "Jose\u{301}"   // e + combining acute accent
+        let first = try home.writeCall(named: "first.wav", seed: 1)
+        let second = try home.writeCall(named: "second.wav", seed: 2)
+        #expect(home.run(["analyze", "--agent", composed, first]).status == 0)
+        #expect(home.run(["analyze", "--agent", decomposed, second]).status == 0)
+
+        let json = home.run(["sessions", "list", "--json"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.count == 2)
+        // Swift's == would call the two spellings equal; the store compares bytes.
+        let stored = objects.compactMap { ($0["agent"] as? String).map { Array($0.unicodeScalars) } }
+        #expect(stored == [Array(composed.unicodeScalars), Array(composed.unicodeScalars)], "\(json.stdout)")
+        // Either spelling finds both sessions.
+        let filtered = home.run(["sessions", "list", "--json", "--agent", decomposed])
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(filtered.stdout.utf8)) as? [[String: Any]])
+        #expect(found.count == 2, "\(filtered.stdout)")
+        let report = home.run(["report"], columns: 120)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("1 agent"), "\(report.stdout)")
+    }
+
     @Test func twoAgentsAreListedReportedAndRenderedInHTML() throws {
         let home = CLIHome()
         defer { home.remove() }
@@ -41,6 +67,15 @@ import Testing
         let export = home.run(["sessions", "export", "--format", "csv"])
         #expect(export.stdout.hasPrefix("session_id,agent,started_at,path,"))
         #expect(export.stdout.split(separator: "\n").count == 3)
+
+        // An HTML file that cannot be written (its folder does not exist) is an output failure
+        // (exit 1), not bad usage; the text report is printed all the same.
+        let nowhere = home.root + "/no-such-folder/report.html"
+        let unwritten = home.run(["report", "--html", nowhere])
+        #expect(unwritten.status == 1, "\(unwritten.stderr)")
+        #expect(unwritten.stderr == "callpulse: error: cannot write the HTML report \(nowhere): No such file or directory\n")
+        #expect(unwritten.stdout.contains("anna") && unwritten.stdout.contains("bert"))
+        #expect(!FileManager.default.fileExists(atPath: nowhere))
 
         let htmlPath = home.root + "/report.html"
         let report = home.run(["report", "--html", htmlPath])

@@ -14,6 +14,14 @@ import Testing
         #expect(url.description == "postgres://anna@db.example:6543/calls")
     }
 
+    @Test func theUserIsTheNFCSpellingOfTheName() throws {
+        // "José" with a combining accent (e + U+0301, percent-encoded): the role grant-agent
+        // made, and the sessions' agent name, are the one-code-point spelling (`AgentName`).
+        let url = try TeamStoreURL("postgres://Jose%CC%81@db.example/calls", environment: environment)
+        #expect(Array(url.user.unicodeScalars) == Array("Jos\u{E9}".unicodeScalars))
+        #expect(Array(AgentName.canonical("Jose\u{301}").utf8) == [0x4A, 0x6F, 0x73, 0xC3, 0xA9])
+    }
+
     @Test func libpqDefaults() throws {
         let url = try TeamStoreURL("postgresql://db.example", environment: environment)
         #expect(url.user == "osuser" && url.port == 5432 && url.database == "osuser" && url.sslMode == .prefer)
