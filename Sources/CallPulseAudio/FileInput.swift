@@ -141,8 +141,9 @@ struct FileInput: ~Copyable, @unchecked Sendable {
         }
     }
 
-    /// The file ended before the limit did: `limit(to:)` promised more bytes than there were.
-    var endedBeforeLimit: Bool { exhausted && (remainingLimit ?? 0) > 0 }
+    /// Bytes `limit(to:)` promised that the file ended without (0 until it has ended, and
+    /// when it ended at the limit or had none).
+    var bytesShortOfLimit: Int { exhausted ? max(0, remainingLimit ?? 0) : 0 }
 
     /// From here on, delivers at most `count` more bytes (the data chunk's size).
     mutating func limit(to count: Int) {

@@ -12,7 +12,7 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
     case truncatedHeader(path: String)
     /// The file ends before the data chunk's declared size (a copy cut short, a recorder
     /// killed after writing its header): seconds declared, seconds there.
-    case truncatedData(path: String, declaredS: Double, presentS: Double)
+    case truncatedData(path: String, declaredS: Double, presentS: Double, missingBytes: Int)
     /// The fmt chunk is too short for its format (16 bytes, 40 for WAVE_FORMAT_EXTENSIBLE).
     case malformedFormatChunk(path: String, sizeBytes: Int)
     /// No fmt chunk before the data chunk (or none at all).
@@ -56,8 +56,8 @@ public enum WAVError: Error, Equatable, CustomStringConvertible {
             return "\(path): not a WAV file (no RIFF/WAVE header); convert it with `sox \(shellQuoted(path)) -b 16 out.wav`."
         case let .truncatedHeader(path):
             return "\(path): the file ends inside its WAV header, so it is truncated; re-export the recording."
-        case let .truncatedData(path, declaredS, presentS):
-            return "\(path): the file ends after \(formatSeconds(presentS)) s of audio where its header declares \(formatSeconds(declaredS)) s, so it is truncated; to analyse what is there, rewrite the header with `sox \(shellQuoted(path)) repaired.wav`."
+        case let .truncatedData(path, declaredS, presentS, missingBytes):
+            return "\(path): the file ends after \(formatSeconds(presentS)) s of audio where its header declares \(formatSeconds(declaredS)) s (\(missingBytes) bytes missing), so it is truncated; to analyse what is there, rewrite the header with `sox \(shellQuoted(path)) repaired.wav`."
         case let .malformedFormatChunk(path, sizeBytes):
             return "\(path): its fmt chunk is only \(sizeBytes) bytes long, too short to describe the audio; the header is damaged."
         case let .missingFormatChunk(path):

@@ -3,17 +3,20 @@
 ///
 /// The header is parsed up to the data chunk in `init`; chunks before it (LIST, fact,
 /// bext, JUNK, …) are skipped, honouring the RIFF pad byte after odd-sized chunks. The
-/// RIFF size is not trusted. A data size of 0 or 0xFFFFFFFF (a recorder that was killed
-/// before patching its header) means "read to the end of the file"; a file that ends before
-/// its declared data size is truncated (SPEC "Errors"): `read` throws `truncatedData` at its
-/// end, after delivering what is there; a trailing partial frame is dropped.
+/// RIFF size is not trusted. A data size of 0, or of 0x7FFFF000 and more (0xFFFFFFFF: a
+/// recorder killed before patching its header; 0x7FFFF000 and 0x80000000: what sox and
+/// arecord write when they stream to a pipe), means "read to the end of the file". A file
+/// that ends before any other declared data size is truncated (SPEC "Errors"): `read` throws
+/// `truncatedData` at its end, after delivering what is there. A shortfall of less than one
+/// frame, or of one pad byte, is no truncation (writers round sizes); a trailing partial
+/// frame is dropped.
 /// Every size from the file goes through checked or wrapping arithmetic: no byte
 /// sequence makes the reader trap.
 public struct WAVReader: ~Copyable, Sendable {
     public let path: String
     public let format: WAVFormat
     /// Frames the data chunk declares (clamped to the file's size), or nil when the size is
-    /// unknown (0 or 0xFFFFFFFF): then the reader reads to the end of the file.
+    /// unknown (0, or `streamedDataSizeBytes` and more): then the reader reads to the end of the file.
     public let declaredFrameCount: Int?
 
     private var input: FileInput
@@ -61,11 +64,12 @@ public struct WAVReader: ~Copyable, Sendable {
                 if input.exhausted {
                     // The end of a file shorter than its header says: what came is delivered
                     // first, the error with the next read (no audio is taken for complete).
-                    if doneFrames == 0, input.endedBeforeLimit, let declared = declaredDataBytes {
+                    let missing = input.bytesShortOfLimit
+                    if doneFrames == 0, missing >= max(bytesPerFrame, 2), let declared = declaredDataBytes {
                         let rate = Double(format.sampleRateHz), frameBytes = Double(bytesPerFrame)
                         throw WAVError.truncatedData(
                             path: path, declaredS: Double(declared) / frameBytes / rate,
-                            presentS: Double(framesRead) / rate)
+                            presentS: Double(framesRead) / rate, missingBytes: missing)
                     }
                     break
                 }
@@ -97,7 +101,7 @@ public struct WAVReader: ~Copyable, Sendable {
 
     private struct Header {
         var format: WAVFormat
-        /// The data chunk's size in bytes, or nil when unknown (0 or 0xFFFFFFFF).
+        /// The data chunk's size in bytes, or nil when unknown (0, or `streamedDataSizeBytes` and more).
         var dataSizeBytes: Int?
     }
 
@@ -109,6 +113,11 @@ public struct WAVReader: ~Copyable, Sendable {
         static let muLaw = 0x0007
         static let extensible = 0xFFFE
     }
+
+    /// A data size from here up is a streaming writer's placeholder, not a length: sox writes
+    /// 0x7FFFF000 and arecord 0x80000000 when the output is a pipe. (A real data chunk this
+    /// long, 2 GiB, cut short is then read without the truncation error.)
+    static let streamedDataSizeBytes = 0x7FFF_F000
 
     /// Bytes of the fmt chunk this reader looks at: 16 basic + 2 cbSize + 22 extension.
     private static let extensibleFormatBytes = 40
@@ -158,7 +167,7 @@ public struct WAVReader: ~Copyable, Sendable {
 
             if chunkID == code("data") {
                 guard let format else { throw WAVError.missingFormatChunk(path: path) }
-                let unknownSize = chunkSize == 0 || chunkSize == 0xFFFF_FFFF
+                let unknownSize = chunkSize == 0 || chunkSize >= Self.streamedDataSizeBytes
                 return Header(format: format, dataSizeBytes: unknownSize ? nil : chunkSize)
             }
             if chunkID == code("fmt "), format == nil {

@@ -44,7 +44,9 @@ import CallPulseAudio
         }
     }
 
-    @Test(arguments: [0, 0xFFFF_FFFF])
+    /// 0 and 0xFFFFFFFF (a killed recorder), 0x7FFFF000 (sox to a pipe), 0x80000000 (arecord
+    /// to a pipe): placeholders, not lengths.
+    @Test(arguments: [0, 0xFFFF_FFFF, 0x7FFF_F000, 0x8000_0000])
     func unknownDataSizeReadsToEndOfFile(declaredSize: Int) throws {
         let bytes = wavFile(fmt: fmt16Stereo, data: rampData, dataSize: declaredSize)
         let result = try readBytes(bytes)
@@ -77,23 +79,38 @@ import CallPulseAudio
         }
         // What is there comes first, whole; the error comes with the read after it.
         #expect(samples == rampFloats)
-        #expect(error == .truncatedData(path: "X", declaredS: 31.25, presentS: 50.0 / 8_000))
-        #expect(error?.description.contains("0.01 s of audio where its header declares 31.25 s") == true,
+        #expect(error == .truncatedData(path: "X", declaredS: 31.25, presentS: 50.0 / 8_000, missingBytes: 1_000_000 - 200))
+        #expect(error?.description.contains("0.01 s of audio where its header declares 31.25 s (999800 bytes missing)") == true,
                 "\(String(describing: error))")
     }
 
-    @Test func fileCutInsideItsDataIsTruncationWhateverTheBuffer() {
+    @Test func fileCutInsideItsDataIsTruncation() {
         // A whole file cut after 1 001 of its 4 000 bytes of data (mono pcm16, 8 kHz): 500
         // frames there (the odd byte is half a frame), 2 000 declared.
         let whole = wavFile(fmt: fmtBody(tag: Tag.pcm, channels: 1, rateHz: 8_000, bits: 16),
                             data: [UInt8](repeating: 7, count: 4_000))
         let cut = Array(whole.prefix(whole.count - 4_000 + 1_001))
-        #expect(readError(cut) == .truncatedData(path: "X", declaredS: 0.25, presentS: 0.0625))
+        #expect(readError(cut) == .truncatedData(path: "X", declaredS: 0.25, presentS: 0.0625, missingBytes: 2_999))
         // The whole file, and the file with its data declared as "to the end", are no error.
         #expect(readError(whole) == nil)
         var unknown = cut
         for k in 0..<4 { unknown[whole.count - 4_000 - 4 + k] = 0 }
         #expect(readError(unknown) == nil)
+    }
+
+    @Test func aShortfallUnderOneFrameOrOnePadByteIsNoTruncation() throws {
+        // Stereo pcm16 (4-byte frames): declared 1-3 bytes over the 50 frames there.
+        for over in 1...3 {
+            let bytes = riffFile([chunk("fmt ", fmt16Stereo), chunk("data", rampData, declaredSize: rampData.count + over, pad: false)])
+            #expect(try readBytes(bytes).samples == rampFloats)
+        }
+        // 8-bit mono (1-byte frames), 7 bytes, the size rounded up to even: one pad byte short.
+        let fmt8 = fmtBody(tag: Tag.pcm, channels: 1, rateHz: 8_000, bits: 8)
+        let seven: [UInt8] = [128, 129, 130, 131, 132, 133, 134]
+        #expect(readError(riffFile([chunk("fmt ", fmt8), chunk("data", seven, declaredSize: 8, pad: false)])) == nil)
+        // Two bytes short is two whole frames: truncated.
+        #expect(readError(riffFile([chunk("fmt ", fmt8), chunk("data", seven, declaredSize: 9, pad: false)]))
+                == .truncatedData(path: "X", declaredS: 9.0 / 8_000, presentS: 7.0 / 8_000, missingBytes: 2))
     }
 
     @Test func dataSizeSmallerThanFileStopsAtTheChunkEnd() throws {

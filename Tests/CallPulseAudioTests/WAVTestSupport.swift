@@ -250,7 +250,8 @@ extension WAVError {
         case .emptyFile: .emptyFile(path: newPath)
         case .notWAVE: .notWAVE(path: newPath)
         case .truncatedHeader: .truncatedHeader(path: newPath)
-        case .truncatedData(_, let declared, let present): .truncatedData(path: newPath, declaredS: declared, presentS: present)
+        case .truncatedData(_, let declared, let present, let missing):
+            .truncatedData(path: newPath, declaredS: declared, presentS: present, missingBytes: missing)
         case .malformedFormatChunk(_, let size): .malformedFormatChunk(path: newPath, sizeBytes: size)
         case .missingFormatChunk: .missingFormatChunk(path: newPath)
         case .missingDataChunk: .missingDataChunk(path: newPath)
