@@ -103,6 +103,30 @@ import Testing
         #expect((array?.first?["source"] as? [String: Any])?["path"] as? String == good)
     }
 
+    @Test("a WAV sox wrote to a pipe (data size 0x7FFFF000, its placeholder) is read to its end, not refused as truncated",
+          .enabled(if: GeneratedCall.toolsPresent, "needs sox"))
+    func streamedWAVIsNotTruncated() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.wav").path
+        let streamed = folder.appendingPathComponent("streamed.wav").path
+        try Self.writeCall(to: good)
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Raw samples in, so that sox does not know the length it will write.
+        sox.arguments = ["-c", "sox \"$0\" -t raw - | sox -t raw -r 8000 -e signed -b 16 -c 2 - -t wav - 2>/dev/null | cat > \"$1\"", good, streamed]
+        try sox.run()
+        sox.waitUntilExit()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: streamed))
+        // The data chunk's size field (after RIFF/WAVE and a 16-byte fmt chunk) holds sox's placeholder.
+        let size = bytes.count >= 44 ? bytes[40..<44].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } : 0
+        #expect(size == 0x7FFF_F000, "sox wrote \(String(size, radix: 16))")
+        let result = try CLI.run(["analyze", "--json", "--no-store", streamed])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect((summary?["session"] as? [String: Any])?["duration_s"] as? Double == 6.0)
+    }
+
     @Test("usage errors exit 2 with one line", arguments: [
         ["analyze"],
         ["analyze", "--json", "--csv", "x.wav"],
